@@ -1,0 +1,216 @@
+"""Ranking units by index, with groups and changes against an earlier set of cards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from ..card import ScoreCard, present
+from ..errors import ParIndexError
+
+__all__ = ["TIE_RULES", "RankRow", "Ranking", "rank"]
+
+TIE_RULES = {
+    "rounded": (
+        "Xếp hạng kiểu thi đấu (1, 2, 2, 4) theo chỉ số đã làm tròn như khi công bố; "
+        "đơn vị có chỉ số bằng nhau (sau làm tròn) cùng hạng.",
+        "Competition ranking (1, 2, 2, 4) on the index as published (rounded to the "
+        "methodology's decimals); units with equal published indices share a place.",
+    ),
+    "exact": (
+        "Xếp hạng kiểu thi đấu (1, 2, 2, 4) theo chỉ số chính xác (không làm tròn).",
+        "Competition ranking (1, 2, 2, 4) on the exact (unrounded) index.",
+    ),
+}
+
+
+@attrs.frozen
+class RankRow:
+    """One unit's place."""
+
+    unit: str
+    place: int | None
+    index: float | None
+    points: float | None
+    max_points: float | None
+    group: str | None
+    previous_place: int | None = None
+    previous_index: float | None = None
+    previous_points: float | None = None
+
+    @property
+    def place_change(self) -> int | None:
+        """Places gained (positive) or lost (negative) against the earlier ranking."""
+        if self.place is None or self.previous_place is None:
+            return None
+        return self.previous_place - self.place
+
+    @property
+    def index_change(self) -> float | None:
+        if self.index is None or self.previous_index is None:
+            return None
+        return self.index - self.previous_index
+
+    @property
+    def points_change(self) -> float | None:
+        if self.points is None or self.previous_points is None:
+            return None
+        return self.points - self.previous_points
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.unit,
+            "place": self.place,
+            "index": self.index,
+            "points": self.points,
+            "max_points": self.max_points,
+            "group": self.group,
+            "previous_place": self.previous_place,
+            "place_change": self.place_change,
+            "index_change": self.index_change,
+            "points_change": self.points_change,
+        }
+
+
+@attrs.frozen
+class Ranking:
+    """Units in order of place; units whose index cannot be computed come last, unranked."""
+
+    rows: tuple[RankRow, ...]
+    tie: str
+    decimals: int = 2
+
+    @property
+    def tie_rule(self) -> str:
+        return TIE_RULES[self.tie][0]
+
+    @property
+    def tie_rule_en(self) -> str:
+        return TIE_RULES[self.tie][1]
+
+    def __iter__(self) -> Iterator[RankRow]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, unit: str) -> RankRow:
+        for r in self.rows:
+            if r.unit == unit:
+                return r
+        raise ParIndexError("no such unit in the ranking", unit=unit)
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [r.to_dict() for r in self.rows]
+
+    def table(self, lang: str = "vi") -> str:
+        head = (
+            ("Hạng", "Đơn vị", "Chỉ số (%)", "Điểm", "Nhóm", "Thay đổi hạng")
+            if lang == "vi"
+            else ("Place", "Unit", "Index (%)", "Points", "Group", "Place change")
+        )
+        rows = [head]
+        for r in self.rows:
+            ch = r.place_change
+            rows.append(
+                (
+                    "—" if r.place is None else str(r.place),
+                    r.unit,
+                    present(r.index, self.decimals),
+                    present(r.points, self.decimals),
+                    r.group or "—",
+                    "—" if ch is None else (f"+{ch}" if ch > 0 else str(ch)),
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+        lines = [
+            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+        ]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        note = self.tie_rule if lang == "vi" else self.tie_rule_en
+        return "\n".join([*lines, "", note])
+
+    def _repr_html_(self) -> str:
+        import html
+
+        cells = "".join(
+            f"<tr><td>{'—' if r.place is None else r.place}</td><td>{html.escape(r.unit)}</td>"
+            f"<td style='text-align:right'>{present(r.index, self.decimals)}</td>"
+            f"<td>{html.escape(r.group or '—')}</td></tr>"
+            for r in self.rows
+        )
+        return (
+            "<table><thead><tr><th>Hạng</th><th>Đơn vị</th><th>Chỉ số (%)</th><th>Nhóm</th></tr>"
+            f"</thead><tbody>{cells}</tbody></table><p>{html.escape(self.tie_rule)}</p>"
+        )
+
+
+def _key(card: ScoreCard, tie: str, decimals: int) -> float | None:
+    idx = card.index
+    if idx is None:
+        return None
+    return float(present(idx, decimals)) if tie == "rounded" else idx
+
+
+def rank(
+    cards: Iterable[ScoreCard],
+    *,
+    previous: Iterable[ScoreCard] | None = None,
+    tie: str = "rounded",
+) -> Ranking:
+    """Rank cards by index, high to low, with competition ranking (1, 2, 2, 4).
+
+    ``tie="rounded"`` (default) treats indices that are equal as published (rounded to the
+    methodology's decimals) as a tie; ``tie="exact"`` compares unrounded values. ``previous``
+    gives an earlier set of cards: each row then carries the earlier place, index and points.
+    """
+    if tie not in TIE_RULES:
+        raise ParIndexError(f"unknown tie rule; expected one of {', '.join(TIE_RULES)}", value=tie)
+    cards = list(cards)
+    decimals = cards[0].methodology.rounding.decimals if cards else 2
+    seen: set[str] = set()
+    for c in cards:
+        if c.unit in seen:
+            raise ParIndexError("the same unit appears twice among the cards to rank", unit=c.unit)
+        seen.add(c.unit)
+    ids = {c.methodology.id for c in cards}
+    if len(ids) > 1:
+        raise ParIndexError(
+            "cards scored under different methodologies cannot be ranked together; compare them "
+            "through a crosswalk",
+            value=sorted(ids),
+        )
+    keyed = [(c, _key(c, tie, decimals)) for c in cards]
+    ranked = sorted((x for x in keyed if x[1] is not None), key=lambda x: (-x[1], x[0].unit))  # type: ignore[operator]
+    unranked = sorted((x for x in keyed if x[1] is None), key=lambda x: x[0].unit)
+    prev_rows: dict[str, RankRow] = {}
+    if previous is not None:
+        prev = rank(previous, tie=tie)
+        prev_rows = {r.unit: r for r in prev.rows}
+    rows: list[RankRow] = []
+    place = 0
+    last: float | None = None
+    for i, (c, k) in enumerate(ranked, start=1):
+        if k != last:
+            place = i
+            last = k
+        rows.append(_row(c, place, prev_rows.get(c.unit)))
+    rows.extend(_row(c, None, prev_rows.get(c.unit)) for c, _ in unranked)
+    return Ranking(tuple(rows), tie, decimals)
+
+
+def _row(c: ScoreCard, place: int | None, prev: RankRow | None) -> RankRow:
+    g = c.group
+    return RankRow(
+        c.unit,
+        place,
+        c.index,
+        c.points,
+        c.max_points,
+        g.code if g else None,
+        prev.place if prev else None,
+        prev.index if prev else None,
+        prev.points if prev else None,
+    )

@@ -1,0 +1,578 @@
+"""Score cards: the result of scoring one unit, node by node, with the reasons.
+
+Values are exact (unrounded floats); :func:`present` rounds half up for display, each figure on
+its own, as MOHA publishes them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .assessment import STAGE_LABELS
+from .errors import ParIndexError
+from .methodology.model import METHOD_LABELS, ROOT, Group, Methodology, Node
+from .methodology.rules import (
+    BandsRule,
+    DeductionsRule,
+    FormulaRule,
+    LevelsRule,
+    ProportionalRule,
+    SatisfactionRule,
+    SurveyMeanRule,
+    fmt,
+)
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["Layer", "NodeResult", "ScoreCard", "present"]
+
+
+def present(x: float | None, decimals: int = 2) -> str:
+    """Round half up to ``decimals`` for display (2.675 → '2.68'); '—' for an unknown figure."""
+    if x is None:
+        return "—"
+    if not math.isfinite(x):
+        return str(x)
+    q = Decimal(1).scaleb(-decimals)
+    d = Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP)
+    if d == 0:
+        d = abs(d)
+    return f"{d:.{decimals}f}"
+
+
+def present_vi(x: float | None, decimals: int = 2) -> str:
+    return present(x, decimals).replace(".", ",")
+
+
+@attrs.frozen
+class Layer:
+    """One stage's input for a leaf, and the points that input alone would earn."""
+
+    stage: str
+    value: Any
+    not_applicable: bool
+    points: float | None
+    note: str | None = None
+    evidence: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"stage": self.stage}
+        if self.not_applicable:
+            out["not_applicable"] = True
+        else:
+            out["value"] = dict(self.value) if isinstance(self.value, Mapping) else self.value
+        out["points"] = self.points
+        if self.note:
+            out["note"] = self.note
+        if self.evidence:
+            out["evidence"] = list(self.evidence)
+        return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Layer:
+        return cls(
+            d["stage"],
+            d.get("value"),
+            bool(d.get("not_applicable", False)),
+            d.get("points"),
+            d.get("note"),
+            tuple(d.get("evidence", ())),
+        )
+
+
+@attrs.frozen
+class NodeResult:
+    """The result for one node: points, maxima, index, lost points, where the value came from."""
+
+    node: Node = attrs.field(repr=False, eq=False)
+    points: float | None
+    max: float | None
+    adjusted_max: float | None
+    not_applicable: bool = False
+    missing: bool = False
+    stage: str | None = None
+    value: Any = None
+    raw: float | None = None
+    clamped: str | None = None
+    fallback: bool = False
+    band: int | None = None
+    shared: float | None = None  # factor applied when NA siblings' points were shared
+    na_policy: str | None = None  # drop / share / earned, when the node does not apply
+    layers: tuple[Layer, ...] = ()
+    note: str | None = None
+    evidence: tuple[str, ...] = ()
+    code: str = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "code", self.node.code)
+
+    @property
+    def label(self) -> Any:
+        return self.node.label
+
+    @property
+    def method(self) -> str | None:
+        return self.node.method
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.node.is_leaf
+
+    @property
+    def index(self) -> float | None:
+        """Points over the adjusted maximum, in percent (None when unknown or not applicable)."""
+        if self.points is None or self.adjusted_max is None or self.adjusted_max <= 0:
+            return None
+        return self.points / self.adjusted_max * 100.0
+
+    @property
+    def lost(self) -> float | None:
+        """Points lost: adjusted maximum less points (None when unknown)."""
+        if self.points is None or self.adjusted_max is None:
+            return None
+        return self.adjusted_max - self.points
+
+    def explain(self, lang: str = "vi") -> str:
+        return explain(self, lang)
+
+    @property
+    def explanation(self) -> str:
+        return explain(self, "vi")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code,
+            "label": self.node.label.to_dict(),
+            "points": self.points,
+            "max": self.max,
+            "adjusted_max": self.adjusted_max,
+            "index": self.index,
+            "lost": self.lost,
+        }
+        if self.node.method is not None:
+            out["method"] = self.node.method
+        for key in ("not_applicable", "missing", "fallback"):
+            if getattr(self, key):
+                out[key] = True
+        for key in ("stage", "raw", "clamped", "band", "shared", "na_policy", "note"):
+            v = getattr(self, key)
+            if v is not None:
+                out[key] = v
+        if self.value is not None:
+            out["value"] = dict(self.value) if isinstance(self.value, Mapping) else self.value
+        if self.evidence:
+            out["evidence"] = list(self.evidence)
+        if self.layers:
+            out["layers"] = [la.to_dict() for la in self.layers]
+        out["explanation"] = {"vi": explain(self, "vi"), "en": explain(self, "en")}
+        return out
+
+    def __repr__(self) -> str:
+        mx = present(self.adjusted_max)
+        return f"<NodeResult {self.code or 'TOTAL'}: {present(self.points)}/{mx}>"
+
+
+@attrs.define(eq=False, frozen=True)
+class ScoreCard:
+    """The score of one unit under one methodology.
+
+    ``card.points``, ``card.max_points``, ``card.index`` (percent), ``card.group``,
+    ``card["3.1"]`` (a :class:`NodeResult`), ``card.to_dict()``.
+    """
+
+    methodology: Methodology = attrs.field(repr=False)
+    unit: str
+    results: tuple[NodeResult, ...] = attrs.field(repr=False)
+    period: str | None = None
+    unit_type: str | None = None
+    upto: str | None = None
+    _pos: Mapping[str, int] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_pos", {r.code: i for i, r in enumerate(self.results)})
+
+    # -- totals -------------------------------------------------------------------------------
+    @property
+    def total(self) -> NodeResult:
+        return self.results[0]
+
+    @property
+    def points(self) -> float | None:
+        return self.total.points
+
+    @property
+    def max_points(self) -> float | None:
+        """The maximum after dropping items that do not apply (the scale when none)."""
+        return self.total.adjusted_max
+
+    @property
+    def scale(self) -> float:
+        return self.methodology.scale
+
+    @property
+    def index(self) -> float | None:
+        return self.total.index
+
+    @property
+    def lost(self) -> float | None:
+        return self.total.lost
+
+    @property
+    def group(self) -> Group | None:
+        """The result group for the year (A, B, C...), on the index as published (rounded)."""
+        g = self.methodology.grouping
+        idx = self.index
+        if g is None or idx is None:
+            return None
+        return g.group_for(float(present(idx, self.methodology.rounding.decimals)))
+
+    def __getitem__(self, code: str) -> NodeResult:
+        try:
+            return self.results[self._pos[str(code)]]
+        except KeyError:
+            raise ParIndexError(
+                f"the card of {self.unit!r} has no node with this code ({self.methodology.id})",
+                code=str(code),
+            ) from None
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._pos and code != ROOT
+
+    def __iter__(self) -> Iterator[NodeResult]:
+        return iter(self.results[1:])
+
+    def __len__(self) -> int:
+        return len(self.results) - 1
+
+    def leaves(self) -> tuple[NodeResult, ...]:
+        return tuple(r for r in self.results[1:] if r.node.is_leaf)
+
+    @property
+    def domains(self) -> tuple[NodeResult, ...]:
+        """Results of the top-level nodes (domains or components)."""
+        return tuple(self[c] for c in self.methodology.root.children)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Leaves that had no input (scored by the missing-input policy)."""
+        return tuple(r.code for r in self.results if r.missing)
+
+    @property
+    def not_applicable(self) -> tuple[str, ...]:
+        return tuple(r.code for r in self.results[1:] if r.not_applicable)
+
+    @property
+    def clamped(self) -> tuple[str, ...]:
+        """Nodes where a bound was applied (a floor, a cap, a bonus cap)."""
+        return tuple(r.code for r in self.results if r.clamped is not None)
+
+    def by_method(self) -> dict[str, tuple[float, float | None]]:
+        """(points, adjusted maximum) of leaves grouped by method (appraisal, survey, ...).
+
+        Leaf points are taken after any sharing of not-applicable points, before caps applied on
+        internal nodes (the card's ``clamped`` lists those).
+        """
+        out: dict[str, tuple[float, float | None]] = {}
+        factors = self._share_factors()
+        for r in self.leaves():
+            m = r.node.method or "mixed"
+            f = factors.get(r.code, 1.0)
+            pts, mx = out.get(m, (0.0, 0.0))
+            p = (r.points or 0.0) * f
+            am = None if (mx is None or r.adjusted_max is None) else mx + r.adjusted_max * f
+            out[m] = (pts + p, am)
+        return out
+
+    def _share_factors(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for r in self.results:
+            if r.shared is None:
+                continue
+            for n in self.methodology.walk(r.code):
+                out[n.code] = out.get(n.code, 1.0) * r.shared
+        return out
+
+    def rounded(self, x: float | None) -> str:
+        return present(x, self.methodology.rounding.decimals)
+
+    # -- serialisation --------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        g = self.group
+        return {
+            "methodology": self.methodology.id,
+            "unit": self.unit,
+            "period": self.period,
+            "unit_type": self.unit_type,
+            "upto": self.upto,
+            "points": self.points,
+            "max_points": self.max_points,
+            "scale": self.scale,
+            "index": self.index,
+            "group": g.code if g else None,
+            "missing": list(self.missing),
+            "not_applicable": list(self.not_applicable),
+            "clamped": list(self.clamped),
+            "nodes": [r.to_dict() for r in self.results],
+        }
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], methodology: Methodology | None = None
+    ) -> ScoreCard:
+        """Rebuild a card from :meth:`to_dict` output (the methodology is loaded by id if not given)."""
+        if methodology is None:
+            from .methodology.registry import load
+
+            methodology = load(data["methodology"])
+        assert methodology is not None
+        if methodology.id != data["methodology"]:
+            raise ParIndexError(
+                f"the card was made with {data['methodology']}, not {methodology.id}",
+                value=data["methodology"],
+            )
+        results = []
+        for d in data["nodes"]:
+            node = methodology.nodes[d["code"]]
+            results.append(
+                NodeResult(
+                    node=node,
+                    points=d["points"],
+                    max=d["max"],
+                    adjusted_max=d["adjusted_max"],
+                    not_applicable=d.get("not_applicable", False),
+                    missing=d.get("missing", False),
+                    stage=d.get("stage"),
+                    value=d.get("value"),
+                    raw=d.get("raw"),
+                    clamped=d.get("clamped"),
+                    fallback=d.get("fallback", False),
+                    band=d.get("band"),
+                    shared=d.get("shared"),
+                    na_policy=d.get("na_policy"),
+                    layers=tuple(Layer.from_dict(x) for x in d.get("layers", ())),
+                    note=d.get("note"),
+                    evidence=tuple(d.get("evidence", ())),
+                )
+            )
+        return cls(
+            methodology,
+            data["unit"],
+            tuple(results),
+            data.get("period"),
+            data.get("unit_type"),
+            data.get("upto"),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ScoreCard):
+            return NotImplemented
+        return (
+            self.methodology.id == other.methodology.id
+            and self.unit == other.unit
+            and self.period == other.period
+            and self.unit_type == other.unit_type
+            and self.upto == other.upto
+            and self.results == other.results
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.methodology.id, self.unit, self.period))
+
+    def __repr__(self) -> str:
+        g = self.group
+        return (
+            f"<ScoreCard {self.unit or '(unit)'} {self.methodology.id}: "
+            f"{present(self.points)}/{present(self.max_points)} = {present(self.index)}%"
+            + (f", group {g.code}" if g else "")
+            + (f", {len(self.missing)} missing" if self.missing else "")
+            + ">"
+        )
+
+    def table(self, lang: str = "vi", *, depth: int | None = None) -> str:
+        """A plain-text table of the card (Vietnamese by default)."""
+        from .report_text import card_table
+
+        return card_table(self, lang=lang, depth=depth)
+
+    def _repr_html_(self) -> str:
+        from .report_text import card_html
+
+        return card_html(self)
+
+
+# -- explanations -------------------------------------------------------------------------------
+
+_W = {
+    "vi": {
+        "of": "/",
+        "pt": " điểm",
+        "from": "theo",
+        "na_drop": "Không áp dụng: bỏ khỏi điểm tối đa",
+        "na_share": "Không áp dụng: điểm được chia cho các tiêu chí cùng cấp",
+        "na_earned": "Không áp dụng: tính đủ điểm",
+        "missing": "Chưa có số liệu: tính 0 điểm",
+        "sum": "Tổng điểm các tiêu chí thành phần",
+        "unknown": "chưa rõ điểm tối đa",
+    },
+    "en": {
+        "of": " of ",
+        "pt": " points",
+        "from": "from",
+        "na_drop": "Not applicable: removed from the maximum",
+        "na_share": "Not applicable: its points are shared among the applicable siblings",
+        "na_earned": "Not applicable: counted as earned",
+        "missing": "No input: scored 0",
+        "sum": "Sum of the sub-items",
+        "unknown": "maximum not known",
+    },
+}
+
+
+def _pts(r: NodeResult, lang: str) -> str:
+    w = _W[lang]
+    mx = r.node.max
+    if mx is None:
+        return f"{fmt(r.points, lang)}{w['pt']} ({w['unknown']})"
+    return f"{fmt(r.points, lang)}{w['of']}{fmt(mx, lang)}{w['pt']}"
+
+
+def _label(obj: Any, lang: str) -> str:
+    lab = getattr(obj, "label", None)
+    return "" if lab is None else f" «{lab.text(lang)}»"
+
+
+def explain(r: NodeResult, lang: str = "vi") -> str:
+    """A sentence a Home Affairs officer can read: why this node has these points."""
+    if lang not in _W:
+        lang = "en"
+    w = _W[lang]
+    vi = lang == "vi"
+    node = r.node
+    if r.not_applicable:
+        return w["na_" + (r.na_policy or "drop")]
+    if r.missing:
+        return w["missing"]
+    if not node.is_leaf:
+        parts = [f"{w['sum']}: {_pts(r, lang)}"]
+        if r.shared is not None:
+            parts.append(
+                (
+                    "điểm các tiêu chí không áp dụng được chia đều theo tỷ lệ (hệ số "
+                    if vi
+                    else "points of items that do not apply shared in proportion (factor "
+                )
+                + fmt(r.shared, lang)
+                + ")"
+            )
+        if r.clamped is not None and r.raw is not None:
+            parts.append(
+                f"tổng {fmt(r.raw, lang)} được giới hạn"
+                if vi
+                else f"the sum {fmt(r.raw, lang)} was capped"
+            )
+        if r.adjusted_max is not None and node.max is not None and r.adjusted_max != node.max:
+            parts.append(
+                f"điểm tối đa sau khi bỏ tiêu chí không áp dụng: {fmt(r.adjusted_max, lang)}"
+                if vi
+                else f"maximum after dropping items that do not apply: {fmt(r.adjusted_max, lang)}"
+            )
+        return "; ".join(parts)
+    rule = node.rule
+    v = r.value
+    text: str
+    if isinstance(rule, LevelsRule) and r.band is not None:
+        lv = rule.levels[r.band]
+        text = (
+            f"Mức{_label(lv, lang)} ({lv.code}): "
+            if vi
+            else f"level{_label(lv, lang)} ({lv.code}): "
+        ) + _pts(r, lang)
+    elif isinstance(rule, BandsRule) and r.band is not None:
+        unit = rule.input.suffix
+        band = rule.bands[r.band].describe(lang, unit if vi else (" " + unit if unit else ""))
+        val = fmt(float(v), lang) + (unit if vi else (" " + unit if unit else ""))
+        text = (
+            f"Giá trị {val} thuộc khoảng {band}: " if vi else f"value {val} is in the band {band}: "
+        ) + _pts(r, lang)
+    elif isinstance(rule, ProportionalRule):
+        unit = rule.input.suffix
+        val = fmt(float(v), lang) + (unit if vi else (" " + unit if unit else ""))
+        band = rule.band.describe(lang, unit if vi else (" " + unit if unit else ""))
+        if r.band == 0:
+            calc = f"{fmt(node.max, lang)} × {fmt(float(v), lang)}/{fmt(rule.full, lang)}"
+            text = (
+                f"Giá trị {val} trong khoảng {band}: {calc} = "
+                if vi
+                else f"value {val} is within {band}: {calc} = "
+            ) + _pts(r, lang)
+        else:
+            text = (
+                f"Giá trị {val} ngoài khoảng {band}: " if vi else f"value {val} is outside {band}: "
+            ) + _pts(r, lang)
+    elif isinstance(rule, FormulaRule):
+        args = ", ".join(f"{k} = {fmt(float(x), lang)}" for k, x in (v or {}).items())
+        if r.fallback:
+            text = (
+                f"Công thức {rule.expr.text} với {args}: mẫu số bằng 0, tính theo quy định: "
+                if vi
+                else f"formula {rule.expr.text} with {args}: zero denominator, the rule's fallback gives "
+            ) + _pts(r, lang)
+        else:
+            text = (
+                f"Công thức {rule.expr.text} với {args}: "
+                if vi
+                else f"formula {rule.expr.text} with {args}: "
+            ) + _pts(r, lang)
+    elif isinstance(rule, DeductionsRule):
+        start = rule.start_for(node.max)
+        terms = [
+            f"{fmt(it.points, lang)} × {int(v[it.code])}{_label(it, lang) or ' (' + it.code + ')'}"
+            for it in rule.items
+            if v and v.get(it.code)
+        ]
+        if terms:
+            text = f"{fmt(start, lang)} − " + " − ".join(terms) + f" = {fmt(r.raw, lang)}"
+            if r.clamped:
+                text += (
+                    f", không thấp hơn {fmt(r.points, lang)}"
+                    if vi
+                    else f", floored at {fmt(r.points, lang)}"
+                )
+            text += ": " + _pts(r, lang)
+        else:
+            text = ("Không có trường hợp bị trừ điểm: " if vi else "no deductions: ") + _pts(
+                r, lang
+            )
+    elif isinstance(rule, SurveyMeanRule):
+        lo, hi = rule.scale
+        text = (
+            f"Điểm trung bình khảo sát {fmt(float(v), lang)} trên thang {fmt(lo, lang)}–{fmt(hi, lang)}: "
+            if vi
+            else f"survey mean {fmt(float(v), lang)} on the scale {fmt(lo, lang)}–{fmt(hi, lang)}: "
+        ) + _pts(r, lang)
+    elif isinstance(rule, SatisfactionRule):
+        unit = "%" if rule.unit == "percent" else ""
+        text = (
+            f"Tỷ lệ hài lòng {fmt(float(v), lang)}{unit}: {fmt(node.max, lang)} × {fmt(float(v), lang)}{unit} = "
+            if vi
+            else f"satisfaction {fmt(float(v), lang)}{' ' + unit if unit else ''}: {fmt(node.max, lang)} × {fmt(float(v), lang)}{' ' + unit if unit else ''} = "
+        ) + _pts(r, lang)
+    else:
+        text = ("Điểm chấm: " if vi else "points given: ") + _pts(r, lang)
+    if r.clamped is not None and not isinstance(rule, DeductionsRule):
+        text += (
+            f" (kết quả {fmt(r.raw, lang)} được giới hạn trong khung điểm)"
+            if vi
+            else f" (the result {fmt(r.raw, lang)} was limited to the item's bounds)"
+        )
+    if r.stage is not None:
+        st = STAGE_LABELS.get(r.stage, (r.stage, r.stage))
+        text += f" [{w['from']} {st[0].lower() if vi else st[1].lower()}]"
+    _ = METHOD_LABELS
+    return text

@@ -1,0 +1,354 @@
+"""The ``parindex`` command: thin wrappers around the public API."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import ParIndexError
+
+__all__ = ["main"]
+
+
+def _methodology(ref: str) -> Any:
+    from .methodology.registry import load, load_file
+
+    p = Path(ref)
+    if p.suffix in (".yaml", ".yml") and p.exists():
+        return load_file(p)
+    if "@" in ref:
+        ident, year = ref.split("@", 1)
+        return load(ident, year=int(year))
+    return load(ref)
+
+
+def _cmd_methodologies(args: argparse.Namespace) -> int:
+    from .methodology.registry import available
+
+    vi = args.lang == "vi"
+    head = (
+        ("Mã", "Văn bản", "Năm đánh giá", "Trạng thái")
+        if vi
+        else ("Id", "Decision", "Years", "State")
+    )
+    rows = [head]
+    for info in available():
+        years = f"{info.years[0]}–{info.years[-1]}" if len(info.years) > 1 else str(info.years[0])
+        if not info.encoded:
+            state = (
+                "chưa mã hóa (thiếu phụ lục chính thức)"
+                if vi
+                else "not encoded (official annex not public)"
+            )
+        elif info.complete:
+            state = ("đủ điểm tối đa" if vi else "all maxima known") + f"; {info.detail}"
+        else:
+            state = (
+                "một phần (có điểm tối đa chưa rõ)" if vi else "partial (some maxima unknown)"
+            ) + f"; {info.detail}"
+        rows.append((info.id, info.decision, years, state))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for r in rows:
+        print(
+            "  ".join([r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]), r[3]])
+        )
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    from .methodology.model import METHOD_LABELS, Methodology
+    from .methodology.rules import fmt
+
+    m = _methodology(args.methodology)
+    if not isinstance(m, Methodology):
+        print(m.describe(args.lang) if hasattr(m, "describe") else repr(m))
+        return 0
+    lang = args.lang
+    vi = lang == "vi"
+    print(f"{m.title.text(lang)}")
+    print(
+        f"[{m.id}] {m.legal_basis.decision}"
+        + (f", {m.legal_basis.date}" if m.legal_basis.date else "")
+    )
+    years = ", ".join(str(y) for y in m.years)
+    print(("Năm đánh giá: " if vi else "Assessment years: ") + years)
+    print(
+        ("Thang điểm: " if vi else "Scale: ")
+        + fmt(m.scale, lang)
+        + ("; trạng thái: " if vi else "; status: ")
+        + m.status
+        + ("; mức chi tiết: " if vi else "; detail: ")
+        + m.detail
+    )
+    if m.grouping:
+        print(
+            ("Xếp nhóm: " if vi else "Groups: ")
+            + ", ".join(f"{g.code} ≥ {fmt(g.min, lang)}" for g in m.grouping.groups)
+        )
+    print()
+    for n in m.walk():
+        if args.depth is not None and n.depth > args.depth:
+            continue
+        method = METHOD_LABELS[n.method][0 if vi else 1] if n.method else ""
+        extra = [method] if method else []
+        if n.role != "regular":
+            extra.append(n.role)
+        if n.rule is not None and n.rule.kind != "points":
+            extra.append(n.rule.kind)
+        if n.status != "confirmed":
+            extra.append(n.status)
+        mx = "?" if n.max is None else fmt(n.max, lang)
+        print(
+            f"{'  ' * (n.depth - 1)}{n.code:<6} {mx:>6}  {n.label.text(lang)}  [{'; '.join(extra)}]"
+        )
+    for note in m.notes:
+        print("* " + note)
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .methodology.registry import load_file
+
+    bad = 0
+    for f in args.files:
+        try:
+            m = load_file(f)
+        except ParIndexError as exc:
+            print(str(exc), file=sys.stderr)
+            bad += 1
+            continue
+        print(f"{f}: OK ({m!r})")
+    return 1 if bad else 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .methodology.diff import diff
+
+    print(diff(_methodology(args.before), _methodology(args.after)).text(args.lang))
+    return 0
+
+
+def _read_all(paths: Sequence[str]) -> list[Any]:
+    from .assessment import read_assessments
+
+    out: list[Any] = []
+    for p in paths:
+        out.extend(read_assessments(p))
+    return out
+
+
+def _cards_csv(cards: Sequence[Any], lang: str) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(
+        [
+            "unit",
+            "period",
+            "code",
+            "label",
+            "max",
+            "adjusted_max",
+            "points",
+            "index",
+            "stage",
+            "not_applicable",
+            "missing",
+            "explanation",
+        ]
+    )
+    for c in cards:
+        for r in c.results:
+            w.writerow(
+                [
+                    c.unit,
+                    c.period or "",
+                    r.code or "TOTAL",
+                    r.node.label.text(lang),
+                    r.max,
+                    r.adjusted_max,
+                    r.points,
+                    r.index,
+                    r.stage or "",
+                    r.not_applicable,
+                    r.missing,
+                    r.explain(lang),
+                ]
+            )
+    return buf.getvalue()
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from .scoring import score
+
+    m = _methodology(args.methodology)
+    cards = [score(m, a, upto=args.upto, missing=args.missing) for a in _read_all(args.assessments)]
+    if args.format == "json":
+        print(json.dumps([c.to_dict() for c in cards], ensure_ascii=False, indent=1))
+    elif args.format == "csv":
+        sys.stdout.write(_cards_csv(cards, args.lang))
+    else:
+        print("\n\n".join(c.table(args.lang, depth=args.depth) for c in cards))
+    return 0
+
+
+def _load_cards(paths: Sequence[str], m: Any | None) -> list[Any]:
+    from .card import ScoreCard
+    from .scoring import score
+
+    cards: list[Any] = []
+    for p in paths:
+        if p.endswith(".json"):
+            data = json.loads(Path(p).read_text(encoding="utf-8"))
+            items = data if isinstance(data, list) else [data]
+            if items and isinstance(items[0], dict) and "nodes" in items[0]:
+                cards.extend(ScoreCard.from_dict(d, m) for d in items)
+                continue
+        if m is None:
+            raise ParIndexError(
+                "give --methodology to score assessments before ranking them", file=p
+            )
+        cards.extend(score(m, a) for a in _read_all([p]))
+    return cards
+
+
+def _cmd_rank(args: argparse.Namespace) -> int:
+    from .analysis.rank import rank
+
+    m = _methodology(args.methodology) if args.methodology else None
+    cards = _load_cards(args.inputs, m)
+    previous = _load_cards(args.previous, m) if args.previous else None
+    ranking = rank(cards, previous=previous, tie=args.tie)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {"tie_rule": ranking.tie_rule_en, "rows": ranking.to_dicts()},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    elif args.format == "csv":
+        buf = io.StringIO()
+        rows = ranking.to_dicts()
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["unit"])
+        w.writeheader()
+        w.writerows(rows)
+        sys.stdout.write(buf.getvalue())
+    else:
+        print(ranking.table(args.lang))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="parindex",
+        description="Chấm điểm Chỉ số CCHC (PAR INDEX) và SIPAS — score Vietnam's PAR INDEX and SIPAS.",
+    )
+    p.add_argument("--version", action="version", version="parindex 0.1.0")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def lang(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--lang",
+            choices=("vi", "en"),
+            default="vi",
+            help="language of the output (default: vi)",
+        )
+
+    sp = sub.add_parser(
+        "methodologies", help="list the shipped methodologies and the known decisions"
+    )
+    lang(sp)
+    sp.set_defaults(func=_cmd_methodologies)
+
+    sp = sub.add_parser("show", help="show a methodology's tree (maxima, methods, status)")
+    sp.add_argument(
+        "methodology", help="an id such as vn-moha/province/2022, id@year, or a YAML file"
+    )
+    sp.add_argument("--depth", type=int, default=None)
+    lang(sp)
+    sp.set_defaults(func=_cmd_show)
+
+    sp = sub.add_parser("validate", help="validate methodology files (exit 0 when all are valid)")
+    sp.add_argument("files", nargs="+")
+    sp.set_defaults(func=_cmd_validate)
+
+    sp = sub.add_parser("diff", help="what changed between two methodology versions")
+    sp.add_argument("before")
+    sp.add_argument("after")
+    lang(sp)
+    sp.set_defaults(func=_cmd_diff)
+
+    sp = sub.add_parser("score", help="score assessments and print the cards")
+    sp.add_argument("methodology")
+    sp.add_argument(
+        "assessments", nargs="+", help="assessment files (.yaml, .json, long-format .csv)"
+    )
+    sp.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    sp.add_argument(
+        "--upto",
+        choices=("self", "survey", "appraisal1", "appraisal2"),
+        default=None,
+        help="score as of a stage (e.g. self for the self-assessed score)",
+    )
+    sp.add_argument(
+        "--missing",
+        choices=("zero", "block"),
+        default=None,
+        help="override the methodology's policy for items with no input",
+    )
+    sp.add_argument("--depth", type=int, default=None, help="show nodes down to this depth")
+    lang(sp)
+    sp.set_defaults(func=_cmd_score)
+
+    sp = sub.add_parser("rank", help="rank a set of assessments or cards")
+    sp.add_argument(
+        "inputs", nargs="+", help="assessment files, or card JSON files from 'score --format json'"
+    )
+    sp.add_argument("--methodology", "-m", default=None)
+    sp.add_argument("--previous", nargs="+", default=None, help="an earlier set, to show changes")
+    sp.add_argument("--tie", choices=("rounded", "exact"), default="rounded")
+    sp.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    lang(sp)
+    sp.set_defaults(func=_cmd_rank)
+
+    try:
+        from .survey.cli import add_parser as add_survey
+    except ImportError:  # pragma: no cover - the survey module ships with parindex
+        pass
+    else:
+        add_survey(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):
+        try:
+            sys.stdout.reconfigure(encoding="utf-8")
+        except (ValueError, OSError):
+            pass
+    try:
+        rc: int = args.func(args) if args.command != "sipas" else _run_survey(args)
+    except ParIndexError as exc:
+        print(f"parindex: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # pragma: no cover
+        return 0
+    return rc
+
+
+def _run_survey(args: argparse.Namespace) -> int:
+    from .survey.cli import run
+
+    return int(run(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,799 @@
+"""Strict loading and validation of methodology files.
+
+``load_file(path)`` reads a YAML file, refuses anything unexpected (duplicate keys, unknown keys,
+wrong types, malformed formulas, object tags) with the file, line, column and node code, then
+checks the tree: codes and parents, maxima that add up, rule outputs within their node's bounds,
+grouping thresholds. The result is an immutable :class:`Methodology`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import re
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from ..errors import ExpressionError, MethodologyError, ParIndexError
+from . import yamlio
+from .model import (
+    AGGREGATES,
+    DETAILS,
+    METHODS,
+    MISSING_POLICIES,
+    NA_POLICIES,
+    ROLES,
+    ROOT,
+    STATUSES,
+    Group,
+    Grouping,
+    Label,
+    LegalBasis,
+    Methodology,
+    Node,
+    Rounding,
+)
+from .rules import (
+    INF,
+    BandsRule,
+    DeductionItem,
+    DeductionsRule,
+    FormulaInput,
+    FormulaRule,
+    Level,
+    LevelsRule,
+    NumberInput,
+    PointsRule,
+    ProportionalRule,
+    Rule,
+    SatisfactionRule,
+    SurveyMeanRule,
+    fmt,
+    parse_band,
+)
+
+__all__ = ["FORMAT_VERSION", "load_file", "load_text", "parse_methodology"]
+
+FORMAT_VERSION = 1
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+NUMERIC_CODE_RE = re.compile(r"^\d+(\.\d+)*$")
+NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
+MAX_NODES = 20_000
+TOL = 1e-9
+
+Reader = yamlio.Reader
+
+
+def nfc(s: str) -> str:
+    return unicodedata.normalize("NFC", s)
+
+
+# -- small readers ------------------------------------------------------------------------------
+
+
+def read_label(r: Reader, key: str, value: Any) -> Label:
+    if isinstance(value, str):
+        if not value.strip():
+            r.fail_key(key, "a label must not be empty")
+        return Label(nfc(value.strip()))
+    sub = Reader(value, file=r.file, what=f"{r.what}: {key}", code=r.code, mark=r.value_mark(key))
+    vi = sub.req("vi", yamlio.text)
+    en = sub.opt("en", yamlio.text)
+    sub.done()
+    return Label(nfc(vi.strip()), nfc(en.strip()) if en is not None else None)
+
+
+def read_status(r: Reader, key: str, value: Any) -> str:
+    s = r.check_type(key, value, str)
+    if s not in STATUSES:
+        r.fail_key(key, f"expected one of {', '.join(STATUSES)}", value=s)
+    return str(s)
+
+
+def choice(options: tuple[str, ...]) -> Any:
+    def read(r: Reader, key: str, value: Any) -> str:
+        s = r.check_type(key, value, str)
+        if s not in options:
+            r.fail_key(key, f"expected one of {', '.join(options)}", value=s)
+        return str(s)
+
+    return read
+
+
+def read_legal(r: Reader, key: str, value: Any) -> LegalBasis:
+    sub = Reader(value, file=r.file, what=key, mark=r.value_mark(key))
+    lb = LegalBasis(
+        decision=nfc(sub.req("decision", yamlio.text)),
+        date=sub.opt("date", yamlio.text),
+        title=sub.opt("title", read_label),
+        url=sub.opt("url", yamlio.text),
+        note=sub.opt("note", yamlio.text),
+    )
+    if lb.date is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", lb.date):
+        sub.fail_key("date", "expected a date written YYYY-MM-DD", value=lb.date)
+    sub.done()
+    return lb
+
+
+def read_amendments(r: Reader, key: str, value: Any) -> tuple[LegalBasis, ...]:
+    seq = r.check_type(key, value, list)
+    out = []
+    for i, (item, mark) in enumerate(zip(seq, yamlio.item_marks(seq), strict=True)):
+        holder = Reader({"amendment": item}, file=r.file, what=f"{key}[{i + 1}]", mark=mark)
+        out.append(read_legal(holder, "amendment", item))
+    return tuple(out)
+
+
+def read_years(r: Reader, key: str, value: Any) -> tuple[int, ...]:
+    seq = r.check_type(key, value, list)
+    if not seq:
+        r.fail_key(key, "list at least one assessment year")
+    years: list[int] = []
+    for y in seq:
+        if isinstance(y, bool) or not isinstance(y, int) or not 1990 <= y <= 2100:
+            r.fail_key(key, "expected assessment years such as 2022", value=y)
+        years.append(y)
+    if years != sorted(set(years)):
+        r.fail_key(key, "years must be increasing without repeats", value=years)
+    return tuple(years)
+
+
+def read_grouping(r: Reader, key: str, value: Any, scale: float) -> Grouping:
+    sub = Reader(value, file=r.file, what=key, mark=r.value_mark(key))
+    status = sub.req("status", read_status)
+    source = sub.opt("source", yamlio.text)
+    note = sub.opt("note", yamlio.text)
+    seq = sub.req("groups", list)
+    groups: list[Group] = []
+    for i, (item, mark) in enumerate(zip(seq, yamlio.item_marks(seq), strict=True)):
+        g = Reader(item, file=r.file, what=f"grouping: groups[{i + 1}]", mark=mark)
+        groups.append(
+            Group(g.req("code", yamlio.text), g.req("min", float), g.opt("label", read_label))
+        )
+        g.done()
+    sub.done()
+    if not groups:
+        sub.fail("grouping: list at least one group")
+    for a, b in itertools.pairwise(groups):
+        if not b.min < a.min:
+            sub.fail(
+                f"grouping: thresholds must decrease from the highest group: group {b.code} "
+                f"(min {fmt(b.min, 'en')}) is not below group {a.code} (min {fmt(a.min, 'en')})"
+            )
+    if groups[-1].min != 0:
+        sub.fail(
+            f"grouping: the lowest group must start at 0 so that the groups cover the scale; "
+            f"group {groups[-1].code} starts at {fmt(groups[-1].min, 'en')}"
+        )
+    if groups[0].min > 100:
+        sub.fail("grouping: thresholds are on the index (percent, 0–100)", value=groups[0].min)
+    codes = [g.code for g in groups]
+    if len(set(codes)) != len(codes):
+        sub.fail("grouping: group codes must be unique", value=codes)
+    return Grouping(tuple(groups), status, source, note)
+
+
+def read_rounding(r: Reader, key: str, value: Any) -> Rounding:
+    sub = Reader(value, file=r.file, what=key, mark=r.value_mark(key))
+    decimals = sub.opt("decimals", int, 2)
+    mode = sub.opt("mode", choice(("half_up",)), "half_up")
+    sub.done()
+    if not 0 <= decimals <= 6:
+        sub.fail_key("decimals", "expected 0 to 6", value=decimals)
+    return Rounding(decimals, mode)
+
+
+# -- rules --------------------------------------------------------------------------------------
+
+
+def read_number_input(r: Reader, key: str, value: Any) -> NumberInput:
+    sub = Reader(value, file=r.file, what=f"{r.what}: {key}", code=r.code, mark=r.value_mark(key))
+    unit = sub.opt("unit", choice(("percent", "count", "number", "days")), "number")
+    lo = sub.opt("min", float, 0.0 if unit in ("percent", "count", "days") else -INF)
+    hi = sub.opt("max", float, 100.0 if unit == "percent" else INF)
+    integer = sub.opt("integer", bool, unit == "count")
+    label = sub.opt("label", read_label)
+    sub.done()
+    if lo > hi:
+        sub.fail("the input's min is above its max", value=[lo, hi])
+    return NumberInput(unit, lo, hi, integer, label)
+
+
+def read_band(r: Reader, key: str, value: Any) -> Any:
+    s = r.check_type(key, value, str)
+    try:
+        return parse_band(s)
+    except ValueError as exc:
+        r.fail_key(key, str(exc), value=s)
+
+
+def read_rule(r: Reader, key: str, value: Any) -> Rule:
+    sub = Reader(value, file=r.file, what="rule", code=r.code, mark=r.value_mark(key))
+    kind = sub.req(
+        "kind",
+        choice(
+            (
+                "points",
+                "levels",
+                "bands",
+                "proportional",
+                "formula",
+                "deductions",
+                "survey_mean",
+                "satisfaction",
+            )
+        ),
+    )
+    rule: Rule
+    if kind == "points":
+        rule = PointsRule()
+    elif kind == "levels":
+        seq = sub.req("levels", list)
+        levels = []
+        for i, (item, mark) in enumerate(zip(seq, yamlio.item_marks(seq), strict=True)):
+            lv = Reader(item, file=r.file, what=f"rule: levels[{i + 1}]", code=r.code, mark=mark)
+            levels.append(
+                Level(
+                    lv.req("code", yamlio.text),
+                    lv.req("points", float),
+                    lv.opt("label", read_label),
+                )
+            )
+            lv.done()
+        if len(levels) < 2:
+            sub.fail("rule: a levels rule needs at least two levels")
+        codes = [lv.code.casefold() for lv in levels]
+        if len(set(codes)) != len(codes):
+            sub.fail(
+                "rule: level codes must be unique (ignoring case)", value=[lv.code for lv in levels]
+            )
+        rule = LevelsRule(tuple(levels))
+    elif kind == "bands":
+        inp = sub.opt("input", read_number_input, NumberInput("percent", 0.0, 100.0))
+        seq = sub.req("bands", list)
+        bands, points = [], []
+        for i, (item, mark) in enumerate(zip(seq, yamlio.item_marks(seq), strict=True)):
+            b = Reader(item, file=r.file, what=f"rule: bands[{i + 1}]", code=r.code, mark=mark)
+            bands.append(b.req("range", read_band))
+            points.append(b.req("points", float))
+            b.done()
+        if len(bands) < 2:
+            sub.fail("rule: a bands rule needs at least two bands")
+        for i, a in enumerate(bands):
+            for j in range(i + 1, len(bands)):
+                if a.overlaps(bands[j]):
+                    sub.fail(f"rule: bands {a} and {bands[j]} overlap: a value would fall in both")
+        _check_coverage(sub, inp, bands)
+        rule = BandsRule(inp, tuple(bands), tuple(points))
+    elif kind == "proportional":
+        inp = sub.opt("input", read_number_input, NumberInput("percent", 0.0, 100.0))
+        band = sub.req("range", read_band)
+        full = sub.opt("full", float, inp.max if math.isfinite(inp.max) else None)
+        if full is None or full <= 0:
+            sub.fail(
+                "rule: 'full' (the value that earns the whole maximum) must be a positive number",
+                value=full,
+            )
+        otherwise = sub.opt("otherwise", float, 0.0)
+        if band.hi > full:
+            sub.fail(
+                f"rule: the band {band} reaches above 'full' ({fmt(full, 'en')}), so points could exceed the maximum"
+            )
+        rule = ProportionalRule(inp, band, full, otherwise)
+    elif kind == "formula":
+        spec = sub.req("inputs", dict)
+        inputs = []
+        names: list[str] = []
+        for name in spec:
+            if not NAME_RE.match(name):
+                sub.fail(
+                    f"rule: input name {name!r} must be a plain name such as a, b or on_time",
+                    value=name,
+                )
+            names.append(name)
+        for name in spec:
+            item = spec[name]
+            mark = spec.value_marks.get(name) if hasattr(spec, "value_marks") else None
+            ir = Reader(
+                item if item is not None else {},
+                file=r.file,
+                what=f"rule: inputs: {name}",
+                code=r.code,
+                mark=mark,
+            )
+            label = ir.opt("label", read_label)
+            lo = ir.opt("min", float, 0.0)
+            raw_max = ir.opt("max", (float, str), None)
+            integer = ir.opt("integer", bool, False)
+            ir.done()
+            max_name = None
+            hi = INF
+            if isinstance(raw_max, str):
+                if raw_max not in names or raw_max == name:
+                    ir.fail_key(
+                        "max",
+                        f"expected a number or the name of another input ({', '.join(n for n in names if n != name)})",
+                        value=raw_max,
+                    )
+                max_name = raw_max
+            elif raw_max is not None:
+                hi = raw_max
+            if lo > hi:
+                ir.fail("min is above max", value=[lo, hi])
+            inputs.append(FormulaInput(name, label, lo, hi, max_name, integer))
+        if not inputs:
+            sub.fail("rule: a formula needs at least one input")
+        text = sub.req("expr", str)
+        from ..expr import parse
+
+        try:
+            expr = parse(text, allowed_names=names)
+        except ExpressionError as exc:
+            mark = sub.value_mark("expr")
+            raise ExpressionError(
+                f"rule: expr: {exc.message}",
+                file=r.file,
+                line=mark[0],
+                column=mark[1],
+                code=r.code,
+                value=text,
+            ) from None
+        unused = sorted(set(names) - set(expr.names))
+        if unused:
+            sub.fail(f"rule: inputs declared but not used in the formula: {', '.join(unused)}")
+        ozd = sub.opt("on_zero_division", (float, str), None)
+        if isinstance(ozd, str):
+            if ozd != "error":
+                sub.fail_key(
+                    "on_zero_division", "expected a number of points or 'error'", value=ozd
+                )
+            ozd = None
+        clamp = sub.opt("clamp", bool, False)
+        rule = FormulaRule(expr, tuple(inputs), ozd, clamp)
+    elif kind == "deductions":
+        seq = sub.req("items", list)
+        items = []
+        for i, (item, mark) in enumerate(zip(seq, yamlio.item_marks(seq), strict=True)):
+            d = Reader(item, file=r.file, what=f"rule: items[{i + 1}]", code=r.code, mark=mark)
+            code = d.req("code", yamlio.text)
+            per = d.req("points", float)
+            if per <= 0:
+                d.fail_key(
+                    "points", "the points deducted per occurrence must be positive", value=per
+                )
+            items.append(DeductionItem(code, per, d.opt("label", read_label)))
+            d.done()
+        if not items:
+            sub.fail("rule: list at least one kind of deduction")
+        if len({i.code for i in items}) != len(items):
+            sub.fail("rule: deduction codes must be unique", value=[i.code for i in items])
+        rule = DeductionsRule(tuple(items), sub.opt("start", float), sub.opt("floor", float))
+    elif kind == "survey_mean":
+        scale = sub.req("scale", list)
+        if (
+            len(scale) != 2
+            or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in scale)
+            or not scale[0] < scale[1]
+        ):
+            sub.fail_key(
+                "scale", "expected [lowest answer, highest answer], e.g. [1, 5]", value=list(scale)
+            )
+        anchor = sub.opt("anchor", choice(("min", "zero")), "min")
+        if anchor == "zero" and scale[0] < 0:
+            sub.fail_key("anchor", "anchor 'zero' needs a scale that starts at 0 or above")
+        rule = SurveyMeanRule((float(scale[0]), float(scale[1])), anchor)
+    else:  # satisfaction
+        rule = SatisfactionRule(sub.opt("unit", choice(("percent", "fraction")), "percent"))
+    sub.done()
+    return rule
+
+
+def _check_coverage(sub: Reader, inp: NumberInput, bands: list[Any]) -> None:
+    """Every value the input may take must fall in some band."""
+    edges = sorted({inp.min, inp.max, *(b.lo for b in bands), *(b.hi for b in bands)})
+    points = [e for e in edges if inp.min <= e <= inp.max and math.isfinite(e)]
+    mids = [(a + b) / 2 for a, b in itertools.pairwise(points)]
+    if not math.isfinite(inp.min):
+        mids.append(points[0] - 1 if points else 0.0)
+    if not math.isfinite(inp.max):
+        mids.append(points[-1] + 1 if points else 0.0)
+    for x in points + mids:
+        if inp.min <= x <= inp.max and not any(b.contains(x) for b in bands):
+            sub.fail(
+                f"rule: the value {fmt(x, 'en')} falls in none of the bands "
+                f"{', '.join(str(b) for b in bands)} (the input runs from "
+                f"{fmt(inp.min, 'en')} to {fmt(inp.max, 'en')})"
+            )
+
+
+# -- the tree -----------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.raw: dict[str, dict[str, Any]] = {}
+        self.order: list[str] = []
+        self.count = 0
+
+    def read_nodes(
+        self, seq: Any, parent: str, depth: int, inherited: dict[str, Any], r: Reader
+    ) -> list[str]:
+        codes: list[str] = []
+        for item, mark in zip(seq, yamlio.item_marks(seq), strict=True):
+            self.count += 1
+            if self.count > MAX_NODES:
+                r.fail(f"more than {MAX_NODES} nodes")
+            if depth > 12:
+                r.fail("nodes nested deeper than 12 levels", mark)
+            code_guess = (
+                str(item.get("code")) if isinstance(item, dict) and "code" in item else None
+            )
+            n = Reader(item, file=self.file, what="node", code=code_guess, mark=mark)
+            code = n.req("code", yamlio.text)
+            if not CODE_RE.match(code):
+                n.fail_key(
+                    "code",
+                    "a code is letters, digits, '.', '_' or '-' (at most 40), as published, e.g. 1.2.3 or TD",
+                    value=code,
+                )
+            if code in self.raw:
+                n.fail(f"duplicate node code (first at line {self.raw[code]['line']})", value=code)
+            label = n.req("label", read_label)
+            if "max" not in n.data and "children" not in n.data:
+                n.fail(
+                    "node: the key 'max' is required (a number, or null where the public record does not give it)"
+                )
+            max_given = "max" in n.data
+            mx = n.opt("max", (float, type(None)))
+            mn = n.opt("min", float)
+            method = n.opt("method", choice(METHODS), inherited.get("method"))
+            status = n.opt("status", read_status, inherited["status"])
+            source = n.opt("source", yamlio.text)
+            note = n.opt("note", yamlio.text)
+            role = n.opt("role", choice(ROLES), "regular")
+            aggregate = n.opt("aggregate", choice(AGGREGATES), "sum")
+            counts = n.opt("counts", _read_counts)
+            applies = n.opt("applies_to", _read_str_list)
+            rule = n.opt("rule", read_rule)
+            kids = n.opt("children", list)
+            n.done()
+            if kids is not None and rule is not None:
+                n.fail("node: a node with children is scored by them and cannot have a rule")
+            if kids is not None and not kids:
+                n.fail_key("children", "an empty children list: remove it or list the children")
+            self.raw[code] = {
+                "code": code,
+                "label": label,
+                "max": mx,
+                "max_given": max_given,
+                "min": mn,
+                "method": method,
+                "status": status,
+                "source": source,
+                "note": note,
+                "role": role,
+                "aggregate": aggregate,
+                "counts": counts,
+                "applies_to": applies,
+                "rule": rule,
+                "parent": parent,
+                "depth": depth,
+                "line": n.mark[0],
+                "children": [],
+                "reader": n,
+            }
+            self.order.append(code)
+            if kids is not None:
+                child_codes = self.read_nodes(
+                    kids, code, depth + 1, {"method": method, "status": status}, n
+                )
+                self.raw[code]["children"] = child_codes
+            codes.append(code)
+        return codes
+
+
+def _read_counts(r: Reader, key: str, value: Any) -> Mapping[str, int]:
+    sub = Reader(value, file=r.file, what=f"node: {key}", code=r.code, mark=r.value_mark(key))
+    out = {}
+    for k in ("criteria", "sub_criteria"):
+        v = sub.opt(k, int)
+        if v is not None:
+            if v < 0:
+                sub.fail_key(k, "expected a count ≥ 0", value=v)
+            out[k] = v
+    sub.done()
+    return MappingProxyType(out)
+
+
+def _read_str_list(r: Reader, key: str, value: Any) -> tuple[str, ...]:
+    seq = r.check_type(key, value, list)
+    for v in seq:
+        if not isinstance(v, str) or not v.strip():
+            r.fail_key(key, "expected a list of texts", value=v)
+    return tuple(seq)
+
+
+def _numeric_parent(code: str) -> str | None:
+    return code.rsplit(".", 1)[0] if "." in code else None
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= TOL * max(1.0, abs(a), abs(b))
+
+
+def parse_methodology(data: Any, *, file: str) -> Methodology:
+    """Build a validated Methodology from data read by :func:`yamlio.load_yaml`."""
+    r = Reader(data, file=file, what="methodology")
+    fmt_version = r.req("parindex", int)
+    if fmt_version != FORMAT_VERSION:
+        r.fail_key(
+            "parindex", f"this version of parindex reads format {FORMAT_VERSION}", value=fmt_version
+        )
+    kind = r.opt("kind", choice(("scoring", "survey")), "scoring")
+    if kind != "scoring":
+        r.fail_key(
+            "kind",
+            "this is a survey methodology: load it with parindex.load or parindex.survey",
+            value=kind,
+        )
+    issuer = r.req("issuer", yamlio.text)
+    scheme = r.req("scheme", yamlio.text)
+    version = r.req("version", yamlio.text)
+    mid = r.opt("id", yamlio.text, f"{issuer}/{scheme}/{version}")
+    if mid != f"{issuer}/{scheme}/{version}":
+        r.fail_key(
+            "id", f"the id must be issuer/scheme/version = {issuer}/{scheme}/{version}", value=mid
+        )
+    years = r.req("years", read_years)
+    title = r.req("title", read_label)
+    status = r.req("status", read_status)
+    detail = r.req("detail", choice(DETAILS))
+    source = r.opt("source", yamlio.text)
+    legal = r.req("legal_basis", read_legal)
+    amendments = r.opt("amendments", read_amendments, ())
+    scale = r.req("scale", float)
+    if scale <= 0:
+        r.fail_key(
+            "scale",
+            "the scale must be positive (usually 100, some provincial schemes 60)",
+            value=scale,
+        )
+    grouping = None
+    if r.has("grouping"):
+        grouping = read_grouping(r, "grouping", r.raw("grouping"), scale)
+    na = r.req("not_applicable", choice(NA_POLICIES))
+    missing = r.opt("missing", choice(MISSING_POLICIES), "zero")
+    rounding = r.opt("rounding", read_rounding, Rounding())
+    notes_raw = r.opt("notes", _read_str_list, ())
+    unit_types = r.opt("unit_types", _read_str_list, ())
+    seq = r.req("nodes", list)
+    if not seq:
+        r.fail_key("nodes", "the tree has no nodes")
+    b = _Builder(file)
+    top = b.read_nodes(seq, ROOT, 1, {"method": None, "status": status}, r)
+    r.done()
+
+    nodes = _validate_tree(b, top, scale, file, r, unit_types)
+    return Methodology(
+        id=mid,
+        issuer=issuer,
+        scheme=scheme,
+        version=version,
+        years=years,
+        title=title,
+        legal_basis=legal,
+        amendments=amendments,
+        scale=scale,
+        grouping=grouping,
+        not_applicable=na,
+        missing=missing,
+        rounding=rounding,
+        nodes=MappingProxyType(nodes),
+        status=status,
+        source=source,
+        notes=tuple(nfc(n) for n in notes_raw),
+        file=file,
+        unit_types=unit_types,
+        detail=detail,
+    )
+
+
+def _validate_tree(
+    b: _Builder, top: list[str], scale: float, file: str, r: Reader, unit_types: tuple[str, ...]
+) -> dict[str, Node]:
+    raw = b.raw
+    # codes consistent with their parent
+    numeric = {c for c in raw if NUMERIC_CODE_RE.match(c)}
+    for code in b.order:
+        info = raw[code]
+        n: Reader = info["reader"]
+        anc = info["parent"]
+        while anc != ROOT and anc not in numeric:
+            anc = raw[anc]["parent"]
+        if code in numeric:
+            expected = _numeric_parent(code)
+            have = None if anc == ROOT else anc
+            if expected != have:
+                where = "at the top level" if have is None else f"under {have}"
+                want = (
+                    "at the top level or under a component such as TD"
+                    if expected is None
+                    else f"under {expected}"
+                )
+                n.fail(f"node code {code} stands {where}; by its number it belongs {want}")
+        if info["applies_to"] is not None:
+            for t in info["applies_to"]:
+                if unit_types and t not in unit_types:
+                    n.fail_key(
+                        "applies_to",
+                        f"unknown unit type; the methodology declares {', '.join(unit_types)}",
+                        value=t,
+                    )
+
+    # maxima bottom-up
+    for code in reversed(b.order):
+        info = raw[code]
+        n = info["reader"]
+        kids = info["children"]
+        role = info["role"]
+        if not kids:
+            if info["method"] is None:
+                n.fail(
+                    "node: no scoring method; give 'method' (appraisal, survey, sipas, statistics) here or on a parent"
+                )
+            if info["rule"] is None:
+                info["rule"] = PointsRule()
+            if info["min"] is None:
+                info["min"] = 0.0
+            if role == "penalty":
+                if info["max"] is None:
+                    info["max"] = 0.0
+            continue
+        regular = [raw[k] for k in kids if raw[k]["role"] == "regular"]
+        extras = [raw[k] for k in kids if raw[k]["role"] != "regular"]
+        kid_max = [k["max"] for k in regular]
+        known = [m for m in kid_max if m is not None]
+        total_known = math.fsum(known)
+        if info["max"] is None and not info["max_given"]:
+            if len(known) == len(kid_max):
+                info["max"] = total_known
+            elif role == "penalty":
+                info["max"] = 0.0
+        mx = info["max"]
+        if role == "bonus" and mx is None:
+            n.fail("node: a bonus node needs 'max', the cap on the bonus")
+        if mx is not None and role == "regular":
+            if len(known) == len(kid_max):
+                if info["aggregate"] == "sum" and not _close(total_known, mx):
+                    n.fail(
+                        f"the children's maxima add up to {fmt(total_known, 'en')}, not to this node's "
+                        f"maximum {fmt(mx, 'en')} (use aggregate: capped if the children may exceed it)"
+                    )
+                if info["aggregate"] == "capped" and total_known < mx - TOL:
+                    n.fail(
+                        f"aggregate 'capped': the children's maxima add up to {fmt(total_known, 'en')}, below the cap {fmt(mx, 'en')}, so the maximum can never be earned"
+                    )
+            elif info["aggregate"] == "sum" and total_known > mx + TOL:
+                n.fail(
+                    f"the known children's maxima already add up to {fmt(total_known, 'en')}, above this node's maximum {fmt(mx, 'en')}"
+                )
+        elif mx is None and info["max_given"] and len(known) == len(kid_max):
+            n.fail(
+                f"node: 'max' is null but the children's maxima are all known; the maximum is their sum, {fmt(total_known, 'en')}"
+            )
+        if info["min"] is None:
+            kid_min = math.fsum(raw[k]["min"] for k in kids if raw[k]["role"] == "regular")
+            pen = math.fsum(k["min"] for k in extras if k["role"] == "penalty")
+            info["min"] = kid_min + pen
+            if role == "bonus":
+                info["min"] = 0.0
+        for k in extras:
+            if k["role"] == "penalty" and role == "penalty":
+                n.fail("a penalty node cannot contain another penalty node")
+
+    # leaf and node bounds
+    for code in b.order:
+        info = raw[code]
+        n = info["reader"]
+        mn, mx = info["min"], info["max"]
+        if mx is not None and mn > mx + TOL:
+            n.fail(f"node: min {fmt(mn, 'en')} is above max {fmt(mx, 'en')}")
+        if info["role"] == "penalty" and (mx is None or mx > 0):
+            n.fail("node: a penalty node's maximum must be 0; give its negative cap as 'min'")
+        if info["role"] == "bonus" and mn < 0:
+            n.fail("node: a bonus node's minimum must be 0")
+        if info["role"] == "regular" and mx is not None and mx < 0:
+            n.fail("node: a maximum must not be negative", value=mx)
+        rule = info["rule"]
+        if rule is not None:
+            if mx is None and rule.needs_max():
+                # allowed in a partial file: scoring refuses with a message
+                continue
+            try:
+                lo, hi = rule.output_range(mn, mx)
+            except ParIndexError as exc:
+                n.fail(f"rule: {exc.message}")
+            top_ = INF if mx is None else mx
+            if lo < mn - TOL or hi > top_ + TOL:
+                hint = (
+                    " (declare clamp: true to cap it and record the capping)"
+                    if isinstance(rule, FormulaRule)
+                    else ""
+                )
+                n.fail(
+                    f"rule: the '{rule.kind}' rule can give {fmt(lo, 'en')} to {fmt(hi, 'en')} points, "
+                    f"outside this node's bounds {fmt(mn, 'en')} to {fmt(mx, 'en')}{hint}"
+                )
+
+    # root
+    top_regular = [raw[c] for c in top if raw[c]["role"] == "regular"]
+    tmax = [c["max"] for c in top_regular]
+    known_top = [m for m in tmax if m is not None]
+    if len(known_top) == len(tmax):
+        total = math.fsum(known_top)
+        if not _close(total, scale):
+            r.fail(
+                f"the top-level maxima add up to {fmt(total, 'en')}, not to the scale {fmt(scale, 'en')}"
+            )
+    elif math.fsum(known_top) > scale + TOL:
+        r.fail(
+            f"the known top-level maxima add up to {fmt(math.fsum(known_top), 'en')}, above the scale {fmt(scale, 'en')}"
+        )
+
+    nodes: dict[str, Node] = {}
+    root_min = math.fsum(raw[c]["min"] for c in top if raw[c]["role"] == "regular") + math.fsum(
+        raw[c]["min"] for c in top if raw[c]["role"] == "penalty"
+    )
+    nodes[ROOT] = Node(
+        code=ROOT,
+        label=Label("Tổng", "Total"),
+        max=scale,
+        min=root_min,
+        children=tuple(top),
+        depth=0,
+        method=None,
+        status="confirmed",
+    )
+    for code in b.order:
+        info = raw[code]
+        nodes[code] = Node(
+            code=code,
+            label=info["label"],
+            max=info["max"],
+            min=info["min"],
+            method=info["method"],
+            status=info["status"],
+            source=info["source"],
+            note=info["note"],
+            role=info["role"],
+            aggregate=info["aggregate"],
+            rule=info["rule"],
+            parent=info["parent"],
+            children=tuple(info["children"]),
+            depth=info["depth"],
+            counts=info["counts"],
+            applies_to=info["applies_to"],
+            line=info["line"],
+        )
+    return nodes
+
+
+def load_text(text: str | bytes, *, file: str = "<text>") -> Methodology:
+    """Load a methodology from YAML text."""
+    data = yamlio.load_yaml(text, file=file)
+    return parse_methodology(data, file=file)
+
+
+def load_file(path: str | os.PathLike[str]) -> Methodology:
+    """Load and validate a methodology file of your own (e.g. a full official annex)."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise MethodologyError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+    return load_text(raw, file=str(p))

@@ -1,0 +1,257 @@
+"""The shipped methodology files and the decisions known to exist but not encoded.
+
+Files live in the repository's top-level ``methodology/`` folder, one per version:
+``methodology/<issuer>/<scheme>/<first-year>.yaml``. A wheel carries them as
+``parindex/_methodology``. ``methodology/registry.yaml`` lists decisions that are known to exist
+but whose official annex tables are not public: asking for one explains what is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import MethodologyError, NotEncodedError
+from . import yamlio
+from .loader import parse_methodology
+from .model import Methodology
+
+__all__ = ["KnownDecision", "MethodologyInfo", "available", "known", "load", "load_file"]
+
+
+def _root() -> Traversable:
+    packaged = resources.files("parindex") / "_methodology"
+    if packaged.is_dir():
+        return packaged
+    # source checkout / editable install: src/parindex/methodology/registry.py -> repo/methodology
+    repo = Path(__file__).resolve().parents[3] / "methodology"
+    if repo.is_dir():
+        return repo
+    raise MethodologyError(
+        "the shipped methodology files are missing from this installation; reinstall parindex"
+    )
+
+
+def _iter_files(root: Traversable) -> Iterator[tuple[str, Traversable]]:
+    for issuer in sorted(root.iterdir(), key=lambda p: p.name):
+        if not issuer.is_dir():
+            continue
+        for scheme in sorted(issuer.iterdir(), key=lambda p: p.name):
+            if not scheme.is_dir():
+                continue
+            for f in sorted(scheme.iterdir(), key=lambda p: p.name):
+                if f.name.endswith(".yaml"):
+                    yield f"{issuer.name}/{scheme.name}/{f.name[:-5]}", f
+
+
+def _display(ident: str) -> str:
+    return f"methodology/{ident}.yaml"
+
+
+def load_any(data: Any, *, file: str) -> Any:
+    """Build a scoring methodology or a survey methodology, by the file's ``kind``."""
+    if isinstance(data, dict) and data.get("kind") == "survey":
+        from ..survey.methodology import parse_survey_methodology
+
+        return parse_survey_methodology(data, file=file)
+    return parse_methodology(data, file=file)
+
+
+@functools.cache
+def _load_shipped(ident: str) -> Any:
+    for fid, f in _iter_files(_root()):
+        if fid == ident:
+            m = load_any(
+                yamlio.load_yaml(f.read_bytes(), file=_display(ident)), file=_display(ident)
+            )
+            if m.id != ident:
+                raise MethodologyError(
+                    f"the file declares the id {m.id}, which does not match its place",
+                    file=_display(ident),
+                )
+            return m
+    raise KeyError(ident)
+
+
+@attrs.frozen
+class MethodologyInfo:
+    """A line of the catalogue: what a methodology is and how complete it is."""
+
+    id: str
+    kind: str
+    decision: str
+    years: tuple[int, ...]
+    title: str
+    encoded: bool
+    complete: bool
+    status: str
+    detail: str = "full"
+    note: str | None = None
+
+
+@attrs.frozen
+class KnownDecision:
+    """A decision known to exist whose tables are not encoded here."""
+
+    id: str
+    scheme: str
+    decision: str
+    date: str | None
+    years: tuple[int, ...]
+    title: str
+    known: str
+    missing: str
+    source: str | None
+
+
+@functools.cache
+def known() -> tuple[KnownDecision, ...]:
+    """Decisions known to exist but not encoded (their official annex is not public here)."""
+    root = _root()
+    f = root / "registry.yaml"
+    data = yamlio.load_yaml(f.read_bytes(), file="methodology/registry.yaml")
+    r = yamlio.Reader(data, file="methodology/registry.yaml", what="registry")
+    r.req("parindex", int)
+    seq = r.req("known", list)
+    r.done()
+    out = []
+    for item, mark in zip(seq, yamlio.item_marks(seq), strict=True):
+        k = yamlio.Reader(item, file="methodology/registry.yaml", what="known decision", mark=mark)
+        out.append(
+            KnownDecision(
+                id=k.req("id", yamlio.text),
+                scheme=k.req("scheme", yamlio.text),
+                decision=k.req("decision", yamlio.text),
+                date=k.opt("date", yamlio.text),
+                years=tuple(k.req("years", list)),
+                title=k.req("title", yamlio.text),
+                known=k.req("known", yamlio.text),
+                missing=k.req("missing", yamlio.text),
+                source=k.opt("source", yamlio.text),
+            )
+        )
+        k.done()
+    return tuple(out)
+
+
+def shipped_ids() -> tuple[str, ...]:
+    return tuple(fid for fid, _ in _iter_files(_root()))
+
+
+def available() -> tuple[MethodologyInfo, ...]:
+    """Every shipped methodology, and every known decision that is not encoded."""
+    out: list[MethodologyInfo] = []
+    for ident in shipped_ids():
+        m = _load_shipped(ident)
+        is_survey = not isinstance(m, Methodology)
+        out.append(
+            MethodologyInfo(
+                id=ident,
+                kind="survey" if is_survey else "scoring",
+                decision=m.legal_basis.decision,
+                years=m.years,
+                title=m.title.vi,
+                encoded=True,
+                complete=bool(getattr(m, "complete", True)),
+                status=m.status,
+                detail=getattr(m, "detail", "full"),
+            )
+        )
+    for k in known():
+        out.append(
+            MethodologyInfo(
+                id=k.id,
+                kind="survey" if "sipas" in k.id else "scoring",
+                decision=k.decision,
+                years=k.years,
+                title=k.title,
+                encoded=False,
+                complete=False,
+                status="unknown",
+                note=k.missing,
+            )
+        )
+    return tuple(out)
+
+
+def _not_encoded(k: KnownDecision) -> NotEncodedError:
+    return NotEncodedError(
+        f"{k.id} ({k.decision}{', ' + k.date if k.date else ''}) is known to exist but is not "
+        f"encoded: {k.known} Missing: {k.missing} To use it, write the official annex as a "
+        "methodology file of your own (see docs/methodology-format.md) and load it with "
+        "parindex.load_file(path).",
+        value=k.id,
+    )
+
+
+def load(ident: str, year: int | None = None) -> Any:
+    """Load a shipped methodology.
+
+    ``load("vn-moha/province/2022")`` gives that exact version; ``load("vn-moha/province",
+    year=2023)`` gives the version in force for the 2023 assessment.
+    """
+    ident = ident.strip().strip("/")
+    if ident.endswith(".yaml"):
+        ident = ident[:-5]
+    parts = ident.split("/")
+    ids = shipped_ids()
+    if len(parts) == 3:
+        if year is not None:
+            raise MethodologyError(
+                "give either an exact version (issuer/scheme/version) or a scheme and a year",
+                value=ident,
+            )
+        if ident in ids:
+            return _load_shipped(ident)
+        for k in known():
+            if k.id == ident:
+                raise _not_encoded(k)
+        raise MethodologyError(f"no methodology {ident}; available: {', '.join(ids)}", value=ident)
+    if len(parts) == 2:
+        if year is None:
+            raise MethodologyError(
+                "give the assessment year: load('vn-moha/province', year=2023)", value=ident
+            )
+        for fid in ids:
+            if fid.startswith(ident + "/"):
+                m = _load_shipped(fid)
+                if year in m.years:
+                    return m
+        for k in known():
+            if k.id.startswith(ident + "/") and year in k.years:
+                raise _not_encoded(k)
+        versions = [
+            f"{fid} ({_load_shipped(fid).years[0]}–{_load_shipped(fid).years[-1]})"
+            for fid in ids
+            if fid.startswith(ident + "/")
+        ]
+        raise MethodologyError(
+            f"no version of {ident} governs the {year} assessment"
+            + (
+                f"; shipped versions: {', '.join(versions)}"
+                if versions
+                else f"; unknown scheme (available: {', '.join(sorted({i.rsplit('/', 1)[0] for i in ids}))})"
+            ),
+            value=year,
+        )
+    raise MethodologyError(
+        "expected an id such as 'vn-moha/province/2022' or 'vn-moha/province' with a year",
+        value=ident,
+    )
+
+
+def load_file(path: str | os.PathLike[str]) -> Any:
+    """Load and validate a methodology file of your own (scoring or survey)."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise MethodologyError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+    return load_any(yamlio.load_yaml(raw, file=str(p)), file=str(p))

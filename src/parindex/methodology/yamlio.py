@@ -1,0 +1,333 @@
+"""Strict, safe YAML reading with positions.
+
+* Only the safe YAML types are constructed; any object tag (``!!python/...``) is an error.
+* Duplicate keys are an error (PyYAML silently keeps the last one).
+* Dates stay strings, and only ``true``/``false`` are booleans (``no``, ``on`` stay strings: a
+  level code such as ``NO`` must not turn into ``False``).
+* Every mapping and sequence remembers the line and column of its keys and items, so that the
+  loader's messages can point at the exact place in the file.
+
+Everything here raises :class:`parindex.errors.MethodologyError` (or the error class the caller
+passes) and nothing else.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar, NoReturn
+
+import yaml
+
+from ..errors import MethodologyError, ParIndexError
+
+__all__ = [
+    "MarkedDict",
+    "MarkedList",
+    "Reader",
+    "load_yaml",
+]
+
+MAX_DEPTH = 60
+MAX_BYTES = 20 * 1024 * 1024
+MAX_NODES = 2_000_000
+
+Mark = tuple[int, int]  # 1-based line and column
+
+
+class MarkedDict(dict[str, Any]):
+    """A mapping that remembers where it and each of its keys stood in the file."""
+
+    mark: Mark = (0, 0)
+    key_marks: dict[str, Mark]
+    value_marks: dict[str, Mark]
+
+
+class MarkedList(list[Any]):
+    """A sequence that remembers where it and each of its items stood in the file."""
+
+    mark: Mark = (0, 0)
+    item_marks: list[Mark]
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader without timestamps, with YAML 1.2-like booleans, keeping positions."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
+
+
+# Copy SafeLoader's implicit resolvers except timestamps and the YAML 1.1 yes/no/on/off booleans.
+for _first, _resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
+    _kept = [
+        (tag, regexp)
+        for tag, regexp in _resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    if _kept:
+        _StrictLoader.yaml_implicit_resolvers[_first] = _kept
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+class _FileError(Exception):
+    def __init__(self, message: str, mark: Mark, value: Any = None, has_value: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+        self.value = value
+        self.has_value = has_value
+
+
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:omap")
+
+
+def _construct(loader: _StrictLoader, node: yaml.Node, depth: int) -> Any:
+    loader.parindex_count += 1  # type: ignore[attr-defined]
+    if loader.parindex_count > MAX_NODES:  # type: ignore[attr-defined]
+        raise _FileError(f"more than {MAX_NODES} values (aliases expanding?)", _mark(node))
+    if depth > MAX_DEPTH:
+        raise _FileError(f"nesting deeper than {MAX_DEPTH} levels", _mark(node))
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+        raise _FileError(
+            f"object tags are not allowed in methodology files (found {node.tag})", _mark(node)
+        )
+    if isinstance(node, yaml.MappingNode):
+        out = MarkedDict()
+        out.mark = _mark(node)
+        out.key_marks = {}
+        out.value_marks = {}
+        loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = _construct(loader, key_node, depth + 1)
+            if not isinstance(key, str | int | float | bool) or isinstance(key, bool):
+                raise _FileError("a key must be a plain text or number", _mark(key_node), key, True)
+            skey = str(key)
+            if skey in out:
+                first = out.key_marks[skey]
+                raise _FileError(
+                    f"duplicate key {skey!r} (first given at line {first[0]})",
+                    _mark(key_node),
+                )
+            out[skey] = _construct(loader, value_node, depth + 1)
+            out.key_marks[skey] = _mark(key_node)
+            out.value_marks[skey] = _mark(value_node)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        seq = MarkedList()
+        seq.mark = _mark(node)
+        seq.item_marks = []
+        for item in node.value:
+            seq.append(_construct(loader, item, depth + 1))
+            seq.item_marks.append(_mark(item))
+        return seq
+    return loader.construct_object(node, deep=True)
+
+
+def load_yaml(text: str | bytes, *, file: str) -> Any:
+    """Parse YAML text strictly; return MarkedDict / MarkedList / scalars."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_BYTES:
+            raise MethodologyError(f"file larger than {MAX_BYTES} bytes", file=file)
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise MethodologyError(
+                f"not UTF-8 text (byte {exc.start}: {text[exc.start : exc.start + 1]!r})",
+                file=file,
+            ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise MethodologyError("the file contains a NUL character", file=file, line=line)
+    loader = _StrictLoader(text)
+    loader.parindex_count = 0  # type: ignore[attr-defined]
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise MethodologyError("the file is empty", file=file)
+        return _construct(loader, root, 0)
+    except _FileError as exc:
+        kwargs: dict[str, Any] = {"file": file, "line": exc.mark[0], "column": exc.mark[1]}
+        if exc.has_value:
+            kwargs["value"] = exc.value
+        raise MethodologyError(exc.message, **kwargs) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "could not determine a constructor" in str(exc):
+            problem = "object tags are not allowed in methodology files: " + problem
+        raise MethodologyError(
+            f"invalid YAML: {problem}",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise MethodologyError(f"invalid YAML: {exc}", file=file) from None
+    except RecursionError:
+        raise MethodologyError("nesting too deep to read", file=file) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. bad base64, float overflow
+        raise MethodologyError(f"invalid YAML value: {exc}", file=file) from None
+    finally:
+        loader.dispose()
+
+
+_TYPE_NAMES: dict[type, str] = {
+    str: "a text",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    MarkedDict: "a mapping (key: value)",
+    MarkedList: "a list",
+}
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, MarkedDict | dict):
+        return "a mapping"
+    if isinstance(value, MarkedList | list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    return f"the text {value!r}"
+
+
+class Reader:
+    """Read the keys of one mapping with type checks; unknown keys are errors.
+
+    ``Reader(data, file=..., code=..., what=...)`` then ``req``/``opt`` for each key and finally
+    ``done()``, which refuses any key not read.
+    """
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        file: str,
+        what: str,
+        code: str | None = None,
+        mark: Mark | None = None,
+        error: type[ParIndexError] = MethodologyError,
+    ) -> None:
+        self.file = file
+        self.what = what
+        self.code = code
+        self.error = error
+        if not isinstance(data, dict):
+            self.fail(f"{what} must be a mapping (key: value), found {describe(data)}", mark)
+        self.data: dict[str, Any] = data
+        self.mark: Mark = getattr(data, "mark", mark or (0, 0))
+        self.seen: set[str] = set()
+
+    # -- positions --------------------------------------------------------------------------
+    def key_mark(self, key: str) -> Mark:
+        marks: dict[str, Mark] | None = getattr(self.data, "key_marks", None)
+        return marks.get(key, self.mark) if marks else self.mark
+
+    def value_mark(self, key: str) -> Mark:
+        marks: dict[str, Mark] | None = getattr(self.data, "value_marks", None)
+        return marks.get(key, self.mark) if marks else self.mark
+
+    def fail(self, message: str, mark: Mark | None = None, **extra: Any) -> NoReturn:
+        m = mark or getattr(self, "mark", None) or (0, 0)
+        raise self.error(
+            message,
+            file=self.file,
+            line=m[0] or None,
+            column=m[1] or None,
+            code=self.code,
+            **extra,
+        )
+
+    def fail_key(self, key: str, message: str, **extra: Any) -> NoReturn:
+        self.fail(f"{self.what}: '{key}': {message}", self.value_mark(key), **extra)
+
+    # -- reading -----------------------------------------------------------------------------
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def raw(self, key: str) -> Any:
+        self.seen.add(key)
+        return self.data.get(key)
+
+    def req(
+        self, key: str, kind: Callable[[Reader, str, Any], Any] | type | tuple[type, ...]
+    ) -> Any:
+        if key not in self.data:
+            self.fail(f"{self.what}: the key '{key}' is required")
+        return self.opt(key, kind)
+
+    def opt(
+        self,
+        key: str,
+        kind: Callable[[Reader, str, Any], Any] | type | tuple[type, ...],
+        default: Any = None,
+    ) -> Any:
+        self.seen.add(key)
+        if key not in self.data:
+            return default
+        value = self.data[key]
+        if isinstance(kind, type | tuple):
+            return self.check_type(key, value, kind)
+        return kind(self, key, value)
+
+    def check_type(self, key: str, value: Any, kind: type | tuple[type, ...]) -> Any:
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if float in kinds and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, bool) and bool not in kinds:
+            ok = False
+        else:
+            ok = isinstance(value, kinds)
+        if not ok:
+            expected = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+            self.fail_key(key, f"expected {expected}, found {describe(value)}")
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail_key(key, "expected a finite number", value=value)
+        return value
+
+    def done(self, allowed_extra: Iterable[str] = ()) -> None:
+        extra = set(allowed_extra)
+        unknown = [k for k in self.data if k not in self.seen and k not in extra]
+        if unknown:
+            allowed = sorted(self.seen | extra)
+            key = unknown[0]
+            self.fail(
+                f"{self.what}: unknown key '{key}'; allowed keys are: {', '.join(allowed)}",
+                self.key_mark(key),
+            )
+
+
+# -- value checkers usable with Reader.opt / Reader.req ----------------------------------------
+
+
+def number(r: Reader, key: str, value: Any) -> float:
+    return float(r.check_type(key, value, float))
+
+
+def text(r: Reader, key: str, value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # codes such as 1 or 1.1 written without quotes
+        return str(value)
+    s: str = r.check_type(key, value, str)
+    if not s.strip():
+        r.fail_key(key, "must not be empty")
+    return s
+
+
+def item_marks(seq: Any) -> list[Mark]:
+    marks: list[Mark] | None = getattr(seq, "item_marks", None)
+    return marks if marks is not None else [getattr(seq, "mark", (0, 0))] * len(seq)
+
+
+def mapping_items(r: Reader, key: str, value: Any) -> Mapping[str, Any]:
+    return r.check_type(key, value, dict)  # type: ignore[no-any-return]
