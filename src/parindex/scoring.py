@@ -68,11 +68,7 @@ def resolve(m: Methodology, a: Assessment, upto: str | None = None) -> dict[str,
         )
     stages = [s for s in STAGES if s in a.stages]
     if upto is not None:
-        stages = (
-            stages[: STAGES.index(upto) + 1]
-            if upto in stages
-            else [s for s in stages if STAGES.index(s) <= STAGES.index(upto)]
-        )
+        stages = [s for s in stages if STAGES.index(s) <= STAGES.index(upto)]
     na_nodes: dict[str, str] = {}  # internal node -> stage that marked it NA
     for st in stages:
         for code, e in a.stages[st].items():

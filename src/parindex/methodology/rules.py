@@ -500,8 +500,8 @@ class FormulaRule(Rule):
 
         try:
             raw = float(self.expr.evaluate(value))
-        except ScoringError:
-            if self.on_zero_division is None:
+        except ScoringError as exc:
+            if self.on_zero_division is None or not exc.message.startswith("division by zero"):
                 raise
             return Outcome(self.on_zero_division, self.on_zero_division, fallback=True)
         return _clamp(raw, node_min, node_max, self.clamp)
