@@ -232,7 +232,7 @@ class Assessment:
         st = (
             stage_name(stage, unit=self.unit)
             if stage
-            else (next(reversed(self.stages)) if self.stages else "self")
+            else (list(self.stages)[-1] if self.stages else "self")
         )
         stages = {k: dict(v) for k, v in self.stages.items()}
         stages.setdefault(st, {}).update({c: make_entry(v) for c, v in values.items()})
@@ -344,8 +344,8 @@ def _read_csv(text: str, file: str) -> list[Assessment]:
         row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
         if None in raw:
             raise AssessmentError(
-                "the row has more cells than the header", file=file, row=i, value=raw[None]
-            )  # type: ignore[index]
+                "the row has more cells than the header", file=file, row=i, value=raw.get(None)
+            )
         unit = unicodedata.normalize("NFC", row["unit"])
         code = row["code"]
         if not unit or not code:

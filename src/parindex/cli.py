@@ -317,13 +317,23 @@ def build_parser() -> argparse.ArgumentParser:
     lang(sp)
     sp.set_defaults(func=_cmd_rank)
 
-    try:
-        from .survey.cli import add_parser as add_survey
-    except ImportError:  # pragma: no cover - the survey module ships with parindex
-        pass
-    else:
-        add_survey(sub)
+    import importlib
+
+    for name in EXTENSIONS:
+        module = importlib.import_module(name, __package__)
+        before = set(sub.choices)
+        module.add_parser(sub)
+        run = getattr(module, "run", None)
+        for cmd in set(sub.choices) - before:
+            if sub.choices[cmd].get_default("func") is None and run is not None:
+                sub.choices[cmd].set_defaults(func=run)
     return p
+
+
+#: Modules that add commands: each has ``add_parser(subparsers)``, which registers its commands
+#: and sets ``func`` (a callable taking the parsed arguments and returning the exit code), or
+#: a module-level ``run(args)`` used as the default.
+EXTENSIONS: tuple[str, ...] = (".survey.cli",)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -335,19 +345,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (ValueError, OSError):
             pass
     try:
-        rc: int = args.func(args) if args.command != "sipas" else _run_survey(args)
+        rc = int(args.func(args))
     except ParIndexError as exc:
         print(f"parindex: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # pragma: no cover
         return 0
     return rc
-
-
-def _run_survey(args: argparse.Namespace) -> int:
-    from .survey.cli import run
-
-    return int(run(args))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,7 +21,7 @@ _HEAD = {
 def _rows(card: ScoreCard, lang: str, depth: int | None) -> list[tuple[str, ...]]:
     d = card.methodology.rounding.decimals
     p = present_vi if lang == "vi" else present
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for r in card:
         if depth is not None and r.node.depth > depth:
             continue

@@ -98,9 +98,9 @@ def resolve(m: Methodology, a: Assessment, upto: str | None = None) -> dict[str,
         covering = next((c for c in [x.code for x in m.ancestors(code)] if c in na_nodes), None)
         layers: list[tuple[str, Entry, Any]] = []
         for st in stages:
-            e = a.stages[st].get(code)
-            if e is None:
+            if code not in a.stages[st]:
                 continue
+            e = a.stages[st][code]
             if e.not_applicable:
                 layers.append((st, e, None))
                 continue

@@ -297,13 +297,15 @@ def read_rule(r: Reader, key: str, value: Any) -> Rule:
             names.append(name)
         for name in spec:
             item = spec[name]
-            mark = spec.value_marks.get(name) if hasattr(spec, "value_marks") else None
+            imark: tuple[int, int] | None = (
+                spec.value_marks.get(name) if hasattr(spec, "value_marks") else None
+            )
             ir = Reader(
                 item if item is not None else {},
                 file=r.file,
                 what=f"rule: inputs: {name}",
                 code=r.code,
-                mark=mark,
+                mark=imark,
             )
             label = ir.opt("label", read_label)
             lo = ir.opt("min", float, 0.0)

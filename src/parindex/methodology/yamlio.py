@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar, NoReturn
+from typing import Any, NoReturn
 
 import yaml
 
@@ -58,7 +58,8 @@ def _mark(node: yaml.Node) -> Mark:
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader without timestamps, with YAML 1.2-like booleans, keeping positions."""
 
-    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
+
+_StrictLoader.yaml_implicit_resolvers = {}
 
 
 # Copy SafeLoader's implicit resolvers except timestamps and the YAML 1.1 yes/no/on/off booleans.
@@ -144,7 +145,10 @@ def load_yaml(text: str | bytes, *, file: str) -> Any:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise MethodologyError("the file contains a NUL character", file=file, line=line)
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.YAMLError as exc:
+        raise MethodologyError(f"invalid YAML: {exc}", file=file) from None
     loader.parindex_count = 0  # type: ignore[attr-defined]
     try:
         root = loader.get_single_node()
