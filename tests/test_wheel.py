@@ -18,9 +18,9 @@ pytestmark = pytest.mark.slow
 
 CHECK = r"""
 import json, sys, parindex
-from parindex.methodology.registry import shipped_ids, _root
+from parindex.methodology.registry import shipped_ids, shipped_root
 assert "site-packages" in parindex.__file__, parindex.__file__
-root = str(_root())
+root = str(shipped_root())
 assert "_methodology" in root, root
 ids = shipped_ids()
 loaded = [parindex.load(i).id for i in ids]

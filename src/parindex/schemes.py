@@ -323,7 +323,7 @@ _FAMILY_FILE = re.compile(r"^family-(\d{4})\.yaml$")
 def _shipped_root() -> Traversable:
     from .methodology import registry
 
-    return registry._root()
+    return registry.shipped_root()
 
 
 def families() -> tuple[str, ...]:

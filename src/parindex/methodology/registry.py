@@ -23,10 +23,11 @@ from . import yamlio
 from .loader import parse_methodology
 from .model import Methodology
 
-__all__ = ["KnownDecision", "MethodologyInfo", "available", "known", "load", "load_file"]
+__all__ = ["KnownDecision", "MethodologyInfo", "available", "known", "load", "load_file", "shipped_root"]
 
 
-def _root() -> Traversable:
+def shipped_root() -> Traversable:
+    """Where the shipped methodology files are (a folder in the repository or in the wheel)."""
     packaged = resources.files("parindex") / "_methodology"
     if packaged.is_dir():
         return packaged
@@ -66,7 +67,7 @@ def load_any(data: Any, *, file: str) -> Any:
 
 @functools.cache
 def _load_shipped(ident: str) -> Any:
-    for fid, f in _iter_files(_root()):
+    for fid, f in _iter_files(shipped_root()):
         if fid == ident:
             m = load_any(
                 yamlio.load_yaml(f.read_bytes(), file=_display(ident)), file=_display(ident)
@@ -114,7 +115,7 @@ class KnownDecision:
 @functools.cache
 def known() -> tuple[KnownDecision, ...]:
     """Decisions known to exist but not encoded (their official annex is not public here)."""
-    root = _root()
+    root = shipped_root()
     f = root / "registry.yaml"
     data = yamlio.load_yaml(f.read_bytes(), file="methodology/registry.yaml")
     r = yamlio.Reader(data, file="methodology/registry.yaml", what="registry")
@@ -142,7 +143,7 @@ def known() -> tuple[KnownDecision, ...]:
 
 
 def shipped_ids() -> tuple[str, ...]:
-    return tuple(fid for fid, _ in _iter_files(_root()))
+    return tuple(fid for fid, _ in _iter_files(shipped_root()))
 
 
 def available() -> tuple[MethodologyInfo, ...]:
