@@ -48,13 +48,23 @@ def test_wheel_installs_and_ships_the_methodologies(tmp_path: Path) -> None:
     # a .pth file appends its site-packages after the fresh environment's own.
     site = subprocess.run(
         [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     parent = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     Path(site, "zz_parent_env.pth").write_text("\n".join(sorted(parent)) + "\n", encoding="utf-8")
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheels[0])], check=True, cwd=tmp_path)
+    subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheels[0])],
+        check=True,
+        cwd=tmp_path,
+    )
     out = subprocess.run(
-        [str(py), "-c", CHECK], check=True, cwd=tmp_path, capture_output=True, text=True,
+        [str(py), "-c", CHECK],
+        check=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
     )
     import json
@@ -64,5 +74,7 @@ def test_wheel_installs_and_ships_the_methodologies(tmp_path: Path) -> None:
     assert abs(data["points"] - 87.095) < 1e-9
     assert data["provinces"] == 63
     cli = env_dir / ("Scripts" if os.name == "nt" else "bin") / "parindex"
-    shown = subprocess.run([str(cli), "methodologies"], check=True, cwd=tmp_path, capture_output=True, text=True)
+    shown = subprocess.run(
+        [str(cli), "methodologies"], check=True, cwd=tmp_path, capture_output=True, text=True
+    )
     assert "vn-moha/province/2022" in shown.stdout

@@ -13,7 +13,9 @@ The public API (other systems depend on these names)::
 
 from __future__ import annotations
 
+from .analysis.gaps import GapReport, gaps
 from .analysis.rank import Ranking, RankRow, rank
+from .analysis.whatif import what_if
 from .assessment import NA, STAGES, Assessment, Entry, read_assessments
 from .card import NodeResult, ScoreCard, present
 from .errors import (
@@ -41,6 +43,7 @@ __all__ = [
     "AssessmentError",
     "Entry",
     "ExpressionError",
+    "GapReport",
     "Label",
     "Methodology",
     "MethodologyError",
@@ -59,10 +62,12 @@ __all__ = [
     "UnknownValueError",
     "__version__",
     "available",
+    "gaps",
     "load",
     "load_file",
     "present",
     "rank",
     "read_assessments",
     "score",
+    "what_if",
 ]

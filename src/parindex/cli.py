@@ -333,7 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: Modules that add commands: each has ``add_parser(subparsers)``, which registers its commands
 #: and sets ``func`` (a callable taking the parsed arguments and returning the exit code), or
 #: a module-level ``run(args)`` used as the default.
-EXTENSIONS: tuple[str, ...] = (".survey.cli",)
+EXTENSIONS: tuple[str, ...] = (".survey.cli", ".analysis.cli", ".report.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

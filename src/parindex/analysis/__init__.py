@@ -1,5 +1,39 @@
-"""Analyses that read score cards: ranking and groups (more to come: gaps, comparisons)."""
+"""Analyses that read score cards: ranking, gaps, what-if, comparisons, crosswalks."""
 
+from .compare import compare_periods, compare_stages, compare_versions
+from .crosswalk import Crosswalk, CrosswalkError, load_crosswalk
+from .gaps import Gap, GapReport, Step, gaps, steps_for
 from .rank import Ranking, RankRow, rank
+from .responsibility import (
+    Cascade,
+    ResponsibilityError,
+    ResponsibilityMap,
+    load_cascade,
+    load_responsibilities,
+)
+from .whatif import WhatIf, modify, what_if
 
-__all__ = ["RankRow", "Ranking", "rank"]
+__all__ = [
+    "Cascade",
+    "Crosswalk",
+    "CrosswalkError",
+    "Gap",
+    "GapReport",
+    "RankRow",
+    "Ranking",
+    "ResponsibilityError",
+    "ResponsibilityMap",
+    "Step",
+    "WhatIf",
+    "compare_periods",
+    "compare_stages",
+    "compare_versions",
+    "gaps",
+    "load_cascade",
+    "load_crosswalk",
+    "load_responsibilities",
+    "modify",
+    "rank",
+    "steps_for",
+    "what_if",
+]

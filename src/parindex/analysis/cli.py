@@ -1,0 +1,182 @@
+"""Commands ``parindex gaps`` and ``parindex compare`` (added to the CLI through EXTENSIONS)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from ..errors import ParIndexError
+
+__all__ = ["add_parser", "load_inputs", "pick_card"]
+
+
+def _methodology(ref: str) -> Any:
+    from pathlib import Path
+
+    from ..methodology.registry import load, load_file
+
+    p = Path(ref)
+    if p.suffix in (".yaml", ".yml") and p.exists():
+        return load_file(p)
+    if "@" in ref:
+        ident, year = ref.split("@", 1)
+        return load(ident, year=int(year))
+    return load(ref)
+
+
+def load_inputs(methodology: str, paths: list[str]) -> list[Any]:
+    """Score every assessment in ``paths`` under ``methodology``."""
+    from ..assessment import read_assessments
+    from ..scoring import score
+
+    m = _methodology(methodology)
+    out: list[Any] = []
+    for p in paths:
+        out.extend(score(m, a) for a in read_assessments(p))
+    return out
+
+
+def pick_card(cards: list[Any], unit: str | None, what: str = "") -> Any:
+    """The card of ``unit``, or the only card."""
+    if unit is None:
+        if len(cards) != 1:
+            raise ParIndexError(
+                f"{what}the file has {len(cards)} units; choose one with --unit",
+                value=[c.unit for c in cards],
+            )
+        return cards[0]
+    for c in cards:
+        if c.unit == unit:
+            return c
+    raise ParIndexError(f"{what}no such unit", unit=unit, value=[c.unit for c in cards])
+
+
+def responsibilities_from(args: argparse.Namespace, m: Any) -> Any:
+    if not getattr(args, "responsibilities", None):
+        return None
+    from ..units import load_unit_list
+    from .responsibility import load_responsibilities
+
+    units = load_unit_list(args.units) if getattr(args, "units", None) else None
+    return load_responsibilities(args.responsibilities, methodology=m, units=units)
+
+
+def _cmd_gaps(args: argparse.Namespace) -> int:
+    from .gaps import gaps
+
+    cards = load_inputs(args.methodology, args.assessments)
+    card = pick_card(cards, args.unit)
+    rmap = responsibilities_from(args, card.methodology)
+    report = gaps(card, rmap)
+    if args.top is not None:
+        import attrs
+
+        report = attrs.evolve(report, items=report.items[: args.top])
+    if args.format == "json":
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(report.table(args.lang))
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from ..card import present, present_vi
+    from .compare import compare_periods, compare_stages, compare_versions
+
+    p = present_vi if args.lang == "vi" else present
+    vi = args.lang == "vi"
+    cards = load_inputs(args.methodology, args.assessments)
+    card = pick_card(cards, args.unit)
+    if args.crosswalk:
+        from .crosswalk import load_crosswalk
+
+        if not args.to_methodology or not args.to_assessments:
+            raise ParIndexError("--crosswalk needs --to-methodology and --to-assessments")
+        later = pick_card(load_inputs(args.to_methodology, args.to_assessments), args.unit)
+        cw = load_crosswalk(args.crosswalk, card.methodology, later.methodology)
+        vc = compare_versions(card, later, cw)
+        if args.format == "json":
+            print(json.dumps(vc.to_dict(), ensure_ascii=False, indent=1))
+            return 0
+        for vr in vc.rows:
+            ch = vr.points_change
+            print(
+                f"{'+'.join(vr.source):<10} → {'+'.join(vr.target):<10} {vr.kind:<10} "
+                f"{p(vr.points_before)}/{p(vr.max_before)} → {p(vr.points_after)}/{p(vr.max_after)}  "
+                + (f"Δ {p(ch)}" if ch is not None else f"Δ% {p(vr.index_change)}")
+            )
+        print(
+            ("Phần so sánh được: " if vi else "Common part: ")
+            + f"{p(vc.common_index_before)} % → {p(vc.common_index_after)} %"
+        )
+        for side, code, why in vc.not_comparable:
+            print(("Không so sánh được: " if vi else "Not comparable: ") + f"{side} {code}: {why}")
+        return 0
+    if args.previous:
+        prev_cards = load_inputs(args.methodology, args.previous)
+        prev = pick_card(prev_cards, card.unit)
+        pc = compare_periods(prev, card, peers_before=prev_cards, peers_after=cards)
+        if args.format == "json":
+            print(json.dumps(pc.to_dict(), ensure_ascii=False, indent=1))
+            return 0
+        for r in pc.rows:
+            ch = r.points_change
+            pl = r.place_change
+            print(
+                f"{'  ' * max(0, r.depth - 1)}{r.code or 'Σ':<8} {p(r.points_before):>7} → "
+                f"{p(r.points_after):>7}  {('+' if (ch or 0) > 0 else '') + p(ch):>7}  "
+                + (f"{r.place_before} → {r.place_after}" if pl is not None else "")
+            )
+        return 0
+    sc = compare_stages(card)
+    if args.format == "json":
+        print(json.dumps(sc.to_dict(), ensure_ascii=False, indent=1))
+        return 0
+    print(
+        ("Tự đánh giá: " if vi else "Self-assessed: ")
+        + p(sc.self_points)
+        + ("; sau thẩm định: " if vi else "; after appraisal: ")
+        + p(sc.points)
+    )
+    for sr in sc.cut:
+        flag = (
+            (" — cần giải trình" if vi else " — explanation needed") if sr.needs_explanation else ""
+        )
+        print(f"{sr.code:<8} {p(sr.self_points)} → {p(sr.appraised)}  (−{p(sr.cut)}){flag}")
+    return 0
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``gaps`` and ``compare``."""
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("methodology", help="an id such as vn-moha/province/2022, or a YAML file")
+        sp.add_argument("assessments", nargs="+", help="assessment files (.yaml, .json, .csv)")
+        sp.add_argument("--unit", default=None, help="the unit to report on")
+        sp.add_argument("--format", choices=("table", "json"), default="table")
+        sp.add_argument("--lang", choices=("vi", "en"), default="vi")
+
+    sp = sub.add_parser(
+        "gaps", help="criteria that lost points: cause, next band, who is responsible"
+    )
+    common(sp)
+    sp.add_argument(
+        "--responsibilities", "-r", default=None, help="a responsibility map (.yaml/.csv)"
+    )
+    sp.add_argument("--units", default=None, help="the province's unit list, to check the map")
+    sp.add_argument("--top", type=int, default=None, help="show only the N biggest losses")
+    sp.set_defaults(func=_cmd_gaps)
+
+    sp = sub.add_parser(
+        "compare",
+        help="self-assessment against appraisal (default), --previous period, or --crosswalk versions",
+    )
+    common(sp)
+    sp.add_argument(
+        "--previous", nargs="+", default=None, help="assessments of the previous period"
+    )
+    sp.add_argument("--crosswalk", default=None, help="a crosswalk file between two versions")
+    sp.add_argument("--to-methodology", default=None)
+    sp.add_argument("--to-assessments", nargs="+", default=None)
+    sp.set_defaults(func=_cmd_compare)

@@ -1,0 +1,797 @@
+"""Gaps: which items lost points, why, what it takes to earn them back, and who is responsible.
+
+``gaps(card, responsibilities=rmap)`` lists every leaf that did not earn its maximum, the most
+points lost first. For each: the points lost, the cause in words (from the rule's explanation:
+the value and the band it fell in), the stage that decided it and what the appraisal cut, what
+it takes to reach the next band and the full score and how many points each is worth (computed by
+evaluating the rule, and for the whole index by scoring the card again), the units responsible,
+and the remedies proposed from the map's templates. Roll-ups by domain and by unit follow.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ..card import NodeResult, ScoreCard, present, present_vi
+from ..errors import ParIndexError
+from ..methodology.model import ROOT, Methodology, Node
+from ..methodology.rules import (
+    INF,
+    Band,
+    BandsRule,
+    DeductionsRule,
+    FormulaRule,
+    LevelsRule,
+    PointsRule,
+    ProportionalRule,
+    SatisfactionRule,
+    SurveyMeanRule,
+    fmt,
+)
+from .responsibility import Cascade, CascadeItem, Responsibility, ResponsibilityMap
+from .whatif import rescore
+
+__all__ = [
+    "DomainGaps",
+    "Gap",
+    "GapReport",
+    "Step",
+    "UnitGaps",
+    "gaps",
+    "steps_for",
+]
+
+TOL = 1e-9
+_MAX_COMBOS = 200_000
+
+
+@attrs.frozen
+class Step:
+    """A target for one item: the input that reaches it and what it is worth.
+
+    ``kind`` is ``"next"`` (the next band or level up) or ``"full"`` (the item's maximum).
+    ``value`` is the input to give (a number, a level code, counts or named inputs);
+    ``bound`` is ``">="`` when any value from ``value`` up reaches the target, ``">"`` when the
+    value must exceed it (an excluded band edge: ``value`` is then the smallest number above),
+    ``"<="``/``"<"`` likewise downwards, ``"="`` for a level, counts or named inputs.
+    ``points`` are the item's points at the target, ``gain`` the item's points gained, and
+    ``total_gain`` the points the whole index gains (scored again: caps, bonuses and shared
+    points taken into account).
+    """
+
+    kind: str
+    value: Any
+    bound: str
+    threshold: Any
+    points: float
+    gain: float
+    total_gain: float | None = None
+    index_gain: float | None = None
+    unit: str = ""
+    names: tuple[tuple[str, str, str], ...] = ()  # (code, vi label, en label) of levels/items
+
+    def _name(self, code: str, lang: str) -> str:
+        for c, vi, en in self.names:
+            if c == code:
+                return vi if lang != "en" else en
+        return code
+
+    def describe(self, lang: str = "vi") -> str:
+        vi = lang != "en"
+        if isinstance(self.value, Mapping):
+            shown = ", ".join(
+                f"{self._name(k, lang)}: {fmt(float(v), lang)}" for k, v in self.value.items()
+            )
+        elif isinstance(self.value, str):
+            shown = self._name(self.value, lang)
+        else:
+            shown = fmt(float(self.threshold), lang) + (
+                self.unit if vi else (" " + self.unit if self.unit else "")
+            )
+        words = {
+            ">=": ("từ ", "at least "),
+            ">": ("trên ", "above "),
+            "<=": ("không quá ", "at most "),
+            "<": ("dưới ", "below "),
+            "=": ("", ""),
+        }[self.bound]
+        return (words[0] if vi else words[1]) + shown
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "value": dict(self.value) if isinstance(self.value, Mapping) else self.value,
+            "bound": self.bound,
+            "threshold": dict(self.threshold)
+            if isinstance(self.threshold, Mapping)
+            else self.threshold,
+            "points": self.points,
+            "gain": self.gain,
+            "total_gain": self.total_gain,
+            "index_gain": self.index_gain,
+        }
+
+
+# -- steps per rule kind --------------------------------------------------------------------------
+
+
+def _band_point_toward(b: Band, x: float, lo: float, hi: float, integer: bool) -> tuple[float, str]:
+    """The value of band ``b`` closest to ``x`` within [lo, hi], and how it is bounded."""
+    if b.lo > x or (b.lo == x and not b.lo_inclusive):
+        edge = b.lo
+        if b.lo_inclusive:
+            return max(edge, lo), ">="
+        v = math.floor(edge) + 1.0 if integer else math.nextafter(edge, INF)
+        return v, ">"
+    edge = b.hi
+    if b.hi_inclusive:
+        return min(edge, hi), "<="
+    v = math.ceil(edge) - 1.0 if integer else math.nextafter(edge, -INF)
+    return v, "<"
+
+
+def _reachable(b: Band, lo: float, hi: float, integer: bool) -> bool:
+    probe = Band(
+        max(b.lo, lo), min(b.hi, hi), b.lo_inclusive or b.lo < lo, b.hi_inclusive or b.hi > hi
+    )
+    if probe.lo > probe.hi:
+        return False
+    if probe.lo == probe.hi and not (probe.lo_inclusive and probe.hi_inclusive):
+        return False
+    if integer:
+        first = math.ceil(probe.lo) if probe.lo_inclusive else math.floor(probe.lo) + 1
+        return probe.contains(float(first))
+    return True
+
+
+def _bands_steps(rule: BandsRule, x: float, current: float) -> list[tuple[str, Any, str, Any]]:
+    inp = rule.input
+    cands = []
+    for b, p in zip(rule.bands, rule.points, strict=True):
+        if p > current + TOL and _reachable(b, inp.min, inp.max, inp.integer):
+            v, bound = _band_point_toward(b, x, inp.min, inp.max, inp.integer)
+            thr = b.lo if bound in (">=", ">") else b.hi
+            cands.append((p, abs(v - x), v, bound, thr))
+    if not cands:
+        return []
+    nxt = min(cands, key=lambda c: (c[0], c[1]))
+    top = max(c[0] for c in cands)
+    full = min((c for c in cands if c[0] == top), key=lambda c: c[1])
+    out = [("next", nxt[2], nxt[3], nxt[4])]
+    if full is not nxt:
+        out.append(("full", full[2], full[3], full[4]))
+    else:
+        out = [("next", nxt[2], nxt[3], nxt[4]), ("full", nxt[2], nxt[3], nxt[4])]
+    return out
+
+
+def _levels_steps(rule: LevelsRule, current: float) -> list[tuple[str, Any, str, Any]]:
+    better = [lv for lv in rule.levels if lv.points > current + TOL]
+    if not better:
+        return []
+    nxt = min(better, key=lambda lv: lv.points)
+    top = max(better, key=lambda lv: lv.points)
+    return [("next", nxt.code, "=", nxt.code), ("full", top.code, "=", top.code)]
+
+
+def _proportional_steps(
+    rule: ProportionalRule, node: Node, x: float, current: float
+) -> list[tuple[str, Any, str, Any]]:
+    out: list[tuple[str, Any, str, Any]] = []
+    b = rule.band
+    inp = rule.input
+    if not b.contains(x):
+        v, bound = _band_point_toward(b, x, inp.min, inp.max, inp.integer)
+        out.append(("next", v, bound, b.lo if bound in (">=", ">") else b.hi))
+    top_v = min(b.hi, inp.max, rule.full)
+    if b.contains(top_v):
+        out.append(("full", top_v, ">=", top_v))
+    return out
+
+
+def _deductions_steps(
+    rule: DeductionsRule, node: Node, counts: Mapping[str, int], current: float
+) -> list[tuple[str, Any, str, Any]]:
+    present_counts = dict(counts)
+    # next: remove occurrences, the heaviest first, until the points rise
+    order = sorted(rule.items, key=lambda it: -it.points)
+    trial = dict(present_counts)
+    nxt: dict[str, int] | None = None
+    for it in order:
+        while trial.get(it.code, 0) > 0:
+            trial[it.code] -= 1
+            if rule.evaluate(trial, node.min, node.max).points > current + TOL:
+                nxt = dict(trial)
+                break
+        if nxt is not None:
+            break
+    out: list[tuple[str, Any, str, Any]] = []
+    if nxt is not None:
+        out.append(("next", nxt, "=", nxt))
+    zero = {it.code: 0 for it in rule.items}
+    if rule.evaluate(zero, node.min, node.max).points > current + TOL:
+        out.append(("full", zero, "=", zero))
+    return out
+
+
+def _formula_steps(
+    rule: FormulaRule, node: Node, inputs: Mapping[str, float], current: float
+) -> list[tuple[str, Any, str, Any]]:
+    """Search the inputs that can change (those that bound no other input, e.g. not the count of
+    issues found) over whole numbers: the next step is the one-unit change that gains most; the
+    full score is the nearest combination (fewest units changed) that earns the most."""
+    fixed = {i.max_name for i in rule.inputs if i.max_name is not None}
+    free = [i for i in rule.inputs if i.name not in fixed]
+    ranges: list[list[float]] = []
+    for spec in free:
+        hi = inputs[spec.max_name] if spec.max_name is not None else spec.max
+        if not spec.integer or not math.isfinite(hi):
+            return []
+        lo = math.ceil(spec.min)
+        ranges.append([float(v) for v in range(int(lo), math.floor(hi) + 1)])
+    total = math.prod(len(r) for r in ranges) if ranges else 0
+    if total == 0 or total > _MAX_COMBOS:
+        return []
+    base = dict(inputs)
+    best_next: tuple[float, dict[str, float]] | None = None
+    best_full: tuple[float, float, dict[str, float]] | None = None
+    for combo in itertools.product(*ranges):
+        trial = dict(base)
+        for spec, v in zip(free, combo, strict=True):
+            trial[spec.name] = v
+        try:
+            checked = rule.check(trial)
+            pts = rule.evaluate(checked, node.min, node.max).points
+        except ParIndexError:
+            continue
+        dist = sum(abs(trial[s.name] - base[s.name]) for s in free)
+        if dist == 1 and pts > current + TOL and (best_next is None or pts > best_next[0] + TOL):
+            best_next = (pts, trial)
+        if (
+            best_full is None
+            or pts > best_full[0] + TOL
+            or (abs(pts - best_full[0]) <= TOL and dist < best_full[1])
+        ):
+            best_full = (pts, dist, trial)
+    out: list[tuple[str, Any, str, Any]] = []
+    if best_next is not None:
+        out.append(("next", best_next[1], "=", best_next[1]))
+    if best_full is not None and best_full[0] > current + TOL:
+        out.append(("full", best_full[2], "=", best_full[2]))
+    return out
+
+
+def _raw_steps(node: Node, r: NodeResult) -> list[tuple[str, Any, str, Any]]:
+    rule = node.rule
+    current = r.points if r.points is not None else 0.0
+    if r.missing or r.value is None:
+        return []
+    if isinstance(rule, LevelsRule):
+        return _levels_steps(rule, current)
+    if isinstance(rule, BandsRule):
+        return _bands_steps(rule, float(r.value), current)
+    if isinstance(rule, ProportionalRule):
+        return _proportional_steps(rule, node, float(r.value), current)
+    if isinstance(rule, DeductionsRule):
+        return _deductions_steps(rule, node, r.value, current)
+    if isinstance(rule, FormulaRule):
+        return _formula_steps(rule, node, r.value, current)
+    if isinstance(rule, SurveyMeanRule):
+        return [("full", rule.scale[1], ">=", rule.scale[1])]
+    if isinstance(rule, SatisfactionRule):
+        return [("full", rule.top, ">=", rule.top)]
+    if isinstance(rule, PointsRule) and node.max is not None:
+        return [("full", node.max, ">=", node.max)]
+    return []
+
+
+def _unit_of(node: Node) -> str:
+    rule = node.rule
+    if isinstance(rule, BandsRule | ProportionalRule):
+        return rule.input.suffix
+    if isinstance(rule, SatisfactionRule) and rule.unit == "percent":
+        return "%"
+    return ""
+
+
+def _names(node: Node) -> tuple[tuple[str, str, str], ...]:
+    rule = node.rule
+    out: list[tuple[str, str, str]] = []
+    if isinstance(rule, LevelsRule):
+        for lv in rule.levels:
+            lab = lv.label
+            out.append(
+                (
+                    lv.code,
+                    f"{lab.vi} ({lv.code})" if lab else lv.code,
+                    f"{lab.text('en')} ({lv.code})" if lab else lv.code,
+                )
+            )
+    elif isinstance(rule, DeductionsRule):
+        for it in rule.items:
+            lab = it.label
+            out.append((it.code, lab.vi if lab else it.code, lab.text("en") if lab else it.code))
+    elif isinstance(rule, FormulaRule):
+        for i in rule.inputs:
+            lab = i.label
+            out.append(
+                (
+                    i.name,
+                    f"{lab.vi} ({i.name})" if lab else i.name,
+                    f"{lab.text('en')} ({i.name})" if lab else i.name,
+                )
+            )
+    return tuple(out)
+
+
+def steps_for(card: ScoreCard, code: str, *, total: bool = True) -> tuple[Step | None, Step | None]:
+    """(next, full): what it takes for item ``code`` to reach the next band and the full score.
+
+    The item's points at each target come from evaluating its rule; with ``total=True`` the card
+    is scored again with the changed input to give the whole index's gain.
+    """
+    r = card[code]
+    node = r.node
+    if not node.is_leaf:
+        raise ParIndexError("steps are computed for leaf items", code=code)
+    if node.rule is None or r.not_applicable:
+        return None, None
+    current = r.points if r.points is not None else 0.0
+    nxt: Step | None = None
+    full: Step | None = None
+    for kind, value, bound, thr in _raw_steps(node, r):
+        checked = node.rule.check(value)
+        pts = node.rule.evaluate(checked, node.min, node.max).points
+        tg = ig = None
+        if total:
+            after = rescore(card, {code: value})
+            if after.points is not None and card.points is not None:
+                tg = after.points - card.points
+            if after.index is not None and card.index is not None:
+                ig = after.index - card.index
+        step = Step(
+            kind, value, bound, thr, pts, pts - current, tg, ig, _unit_of(node), _names(node)
+        )
+        if kind == "next":
+            nxt = step
+        else:
+            full = step
+    return nxt, full
+
+
+# -- gaps -------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Gap:
+    """One leaf that lost points."""
+
+    result: NodeResult = attrs.field(repr=False)
+    lost: float
+    domain: str
+    share_factor: float = 1.0
+    self_points: float | None = None
+    appraised_points: float | None = None
+    next: Step | None = None
+    full: Step | None = None
+    responsibility: Responsibility | None = None
+    remedies: tuple[tuple[str, str], ...] = ()
+    cascade: tuple[CascadeItem, ...] = ()
+
+    @property
+    def code(self) -> str:
+        return self.result.code
+
+    @property
+    def node(self) -> Node:
+        return self.result.node
+
+    @property
+    def points(self) -> float | None:
+        return self.result.points
+
+    @property
+    def max(self) -> float | None:
+        return self.result.adjusted_max
+
+    @property
+    def stage(self) -> str | None:
+        return self.result.stage
+
+    @property
+    def missing(self) -> bool:
+        return self.result.missing
+
+    @property
+    def cut(self) -> float | None:
+        """Points the appraisal took off the self-assessed score (None when not cut)."""
+        if self.self_points is None or self.appraised_points is None:
+            return None
+        d = self.self_points - self.appraised_points
+        return d if d > TOL else None
+
+    @property
+    def lead(self) -> tuple[str, ...]:
+        return () if self.responsibility is None else self.responsibility.lead
+
+    @property
+    def cooperating(self) -> tuple[str, ...]:
+        return () if self.responsibility is None else self.responsibility.cooperating
+
+    def label(self, lang: str = "vi") -> str:
+        return self.result.node.label.text(lang)
+
+    def cause(self, lang: str = "vi") -> str:
+        """Why points were lost: the rule's explanation, then what the appraisal did."""
+        vi = lang != "en"
+        text = self.result.explain("vi" if vi else "en")
+        cut = self.cut
+        if cut is not None:
+            p = present_vi if vi else present
+            text += (
+                f"; thẩm định giảm {p(cut)} điểm so với tự đánh giá ({p(self.self_points)})"
+                if vi
+                else f"; the appraisal cut {p(cut)} points from the self-assessed {p(self.self_points)}"
+            )
+        if self.share_factor != 1.0:
+            text += (
+                f"; điểm mất tính theo hệ số chia điểm {fmt(self.share_factor, lang)}"
+                if vi
+                else f"; lost points counted with the sharing factor {fmt(self.share_factor, lang)}"
+            )
+        return text
+
+    def remedy(self, lang: str = "vi") -> str:
+        """The remedies: the map's templates filled in, else what the next target needs."""
+        i = 1 if lang == "en" else 0
+        if self.remedies:
+            return " ".join(r[i] for r in self.remedies)
+        return self.what_it_takes(lang)
+
+    def what_it_takes(self, lang: str = "vi") -> str:
+        vi = lang != "en"
+        p = present_vi if vi else present
+        if self.missing:
+            return (
+                "Bổ sung số liệu, tài liệu kiểm chứng cho tiêu chí"
+                if vi
+                else "Supply the input and its evidence"
+            )
+        parts = []
+        for step, name in (
+            (self.next, ("mức kế tiếp", "next band")),
+            (self.full, ("đủ điểm", "full score")),
+        ):
+            if step is None or (
+                step is self.full and self.next is not None and _same(self.next, step)
+            ):
+                continue
+            gain = step.total_gain if step.total_gain is not None else step.gain
+            parts.append(
+                (f"Đạt {name[0]}: {step.describe(lang)} (+{p(gain)} điểm)")
+                if vi
+                else f"Reach the {name[1]}: {step.describe(lang)} (+{p(gain)} points)"
+            )
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "label": self.node.label.to_dict(),
+            "domain": self.domain,
+            "max": self.max,
+            "points": self.points,
+            "lost": self.lost,
+            "stage": self.stage,
+            "missing": self.missing,
+            "self_points": self.self_points,
+            "appraised_points": self.appraised_points,
+            "cut": self.cut,
+            "cause": {"vi": self.cause("vi"), "en": self.cause("en")},
+            "next": None if self.next is None else self.next.to_dict(),
+            "full": None if self.full is None else self.full.to_dict(),
+            "lead": list(self.lead),
+            "cooperating": list(self.cooperating),
+            "remedy": {"vi": self.remedy("vi"), "en": self.remedy("en")},
+            "cascade": [c.to_dict() for c in self.cascade],
+        }
+
+
+def _same(a: Step, b: Step) -> bool:
+    return a.value == b.value and a.points == b.points
+
+
+@attrs.frozen
+class DomainGaps:
+    """Lost points of one top-level node (domain or component)."""
+
+    code: str
+    label: Any
+    max: float | None
+    points: float | None
+    lost: float | None
+    index: float | None
+    leaf_lost: float
+    count: int
+
+
+@attrs.frozen
+class UnitGaps:
+    """Lost points a unit is responsible for, as lead and as cooperating unit."""
+
+    unit: str
+    name: str
+    lead_lost: float
+    lead_codes: tuple[str, ...]
+    cooperating_lost: float
+    cooperating_codes: tuple[str, ...]
+
+
+@attrs.frozen
+class GapReport:
+    """Every gap of a card, the most points lost first, with roll-ups."""
+
+    card: ScoreCard = attrs.field(repr=False)
+    items: tuple[Gap, ...]
+    responsibilities: ResponsibilityMap | None = attrs.field(default=None, repr=False)
+    unknown: tuple[str, ...] = ()
+    bonus_not_earned: tuple[tuple[str, float], ...] = ()
+
+    def __iter__(self) -> Any:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, code: str) -> Gap:
+        for g in self.items:
+            if g.code == code:
+                return g
+        raise ParIndexError("no gap for this code (it lost no points)", code=code)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(g.code for g in self.items)
+
+    @property
+    def total_lost(self) -> float | None:
+        """Points lost by the whole index (adjusted maximum less points)."""
+        return self.card.lost
+
+    @property
+    def leaf_lost(self) -> float:
+        """The sum of the gaps' lost points (differs from ``total_lost`` by bonus points and caps)."""
+        return math.fsum(g.lost for g in self.items)
+
+    @property
+    def missing_input(self) -> tuple[Gap, ...]:
+        return tuple(g for g in self.items if g.missing)
+
+    @property
+    def missing_evidence(self) -> tuple[str, ...]:
+        """Appraised items with an input but no evidence reference at any stage."""
+        out = []
+        for r in self.card.leaves():
+            if r.not_applicable or r.missing or r.node.method != "appraisal":
+                continue
+            if not any(la.evidence for la in r.layers) and not r.evidence:
+                out.append(r.code)
+        return tuple(out)
+
+    @property
+    def cut_at_appraisal(self) -> tuple[Gap, ...]:
+        return tuple(g for g in self.items if g.cut is not None)
+
+    def by_domain(self) -> tuple[DomainGaps, ...]:
+        out = []
+        for r in self.card.domains:
+            mine = [g for g in self.items if g.domain == r.code]
+            out.append(
+                DomainGaps(
+                    r.code,
+                    r.node.label,
+                    r.adjusted_max,
+                    r.points,
+                    r.lost,
+                    r.index,
+                    math.fsum(g.lost for g in mine),
+                    len(mine),
+                )
+            )
+        return tuple(sorted(out, key=lambda d: -d.leaf_lost))
+
+    def by_unit(self) -> tuple[UnitGaps, ...]:
+        """Units by the points lost on items they lead (then as cooperating units)."""
+        lead: dict[str, list[Gap]] = {}
+        coop: dict[str, list[Gap]] = {}
+        for g in self.items:
+            for u in g.lead:
+                lead.setdefault(u, []).append(g)
+            for u in g.cooperating:
+                coop.setdefault(u, []).append(g)
+        rmap = self.responsibilities
+        rows = []
+        for u in dict.fromkeys([*lead, *coop]):
+            name = rmap.unit_name(u) if rmap is not None else u
+            lg, cg = lead.get(u, []), coop.get(u, [])
+            rows.append(
+                UnitGaps(
+                    u,
+                    name,
+                    math.fsum(g.lost for g in lg),
+                    tuple(g.code for g in lg),
+                    math.fsum(g.lost for g in cg),
+                    tuple(g.code for g in cg),
+                )
+            )
+        return tuple(sorted(rows, key=lambda r: (-r.lead_lost, -r.cooperating_lost, r.unit)))
+
+    @property
+    def unassigned(self) -> tuple[Gap, ...]:
+        """Gaps with no responsible unit in the map."""
+        return tuple(g for g in self.items if not g.lead)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.card.unit,
+            "period": self.card.period,
+            "methodology": self.card.methodology.id,
+            "points": self.card.points,
+            "max_points": self.card.max_points,
+            "index": self.card.index,
+            "total_lost": self.total_lost,
+            "leaf_lost": self.leaf_lost,
+            "gaps": [g.to_dict() for g in self.items],
+            "by_domain": [
+                {
+                    "code": d.code,
+                    "label": d.label.to_dict(),
+                    "max": d.max,
+                    "points": d.points,
+                    "lost": d.lost,
+                    "index": d.index,
+                    "leaf_lost": d.leaf_lost,
+                    "count": d.count,
+                }
+                for d in self.by_domain()
+            ],
+            "by_unit": [attrs.asdict(u) for u in self.by_unit()],
+            "missing_input": [g.code for g in self.missing_input],
+            "missing_evidence": list(self.missing_evidence),
+            "unknown": list(self.unknown),
+            "bonus_not_earned": [list(x) for x in self.bonus_not_earned],
+        }
+
+    def table(self, lang: str = "vi") -> str:
+        """A plain-text list of the gaps."""
+        vi = lang != "en"
+        p = present_vi if vi else present
+        head = (
+            ("Mã", "Điểm mất", "Điểm đạt/tối đa", "Đơn vị chủ trì", "Nguyên nhân")
+            if vi
+            else ("Code", "Lost", "Points/max", "Lead unit", "Cause")
+        )
+        rows = [head]
+        rmap = self.responsibilities
+        for g in self.items:
+            lead = ", ".join(rmap.unit_name(u) if rmap else u for u in g.lead) or "—"
+            rows.append((g.code, p(g.lost), f"{p(g.points)}/{p(g.max)}", lead, g.cause(lang)))
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        lines = [
+            "  ".join(
+                [
+                    r[0].ljust(widths[0]),
+                    r[1].rjust(widths[1]),
+                    r[2].rjust(widths[2]),
+                    r[3].ljust(widths[3]),
+                    r[4],
+                ]
+            ).rstrip()
+            for r in rows
+        ]
+        lines.insert(1, "-" * min(100, sum(widths) + 8))
+        total = (
+            f"Tổng điểm mất: {p(self.total_lost)} / {p(self.card.max_points)}"
+            if vi
+            else f"Total points lost: {p(self.total_lost)} of {p(self.card.max_points)}"
+        )
+        return "\n".join([*lines, "", total])
+
+
+def _share_factors(card: ScoreCard) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for r in card.results:
+        if r.shared is None:
+            continue
+        for n in card.methodology.walk(r.code):
+            out[n.code] = out.get(n.code, 1.0) * r.shared
+    return out
+
+
+def _in_role(m: Methodology, node: Node) -> str:
+    n: Node | None = node
+    while n is not None and n.code != ROOT:
+        if n.role != "regular":
+            return n.role
+        n = m.nodes[n.parent] if n.parent is not None else None
+    return "regular"
+
+
+def _layer_points(r: NodeResult, stages: Sequence[str]) -> float | None:
+    found = None
+    for la in r.layers:
+        if la.stage in stages and not la.not_applicable:
+            found = la.points
+    return found
+
+
+def gaps(
+    card: ScoreCard,
+    responsibilities: ResponsibilityMap | None = None,
+    *,
+    cascade: Cascade | None = None,
+    steps: bool = True,
+    min_lost: float = 0.0,
+) -> GapReport:
+    """Every leaf of ``card`` that lost points, ordered by points lost (then by the tree order).
+
+    ``responsibilities`` (see :func:`parindex.analysis.responsibility.load_responsibilities`)
+    gives the lead and cooperating units of each item and the remedy templates. ``cascade``
+    puts the cards of the units responsible, on the related items of their own scheme, beside
+    each gap. ``steps=False`` skips what it takes to reach the next band (no re-scoring).
+    Items lost by less than ``min_lost`` points are left out (default: every loss is listed).
+    """
+    m = card.methodology
+    if responsibilities is not None:
+        responsibilities.check_methodology(m)
+    factors = _share_factors(card)
+    items: list[tuple[int, Gap]] = []
+    unknown: list[str] = []
+    bonus: list[tuple[str, float]] = []
+    order = {code: i for i, code in enumerate(m.nodes)}
+    for r in card.leaves():
+        if r.not_applicable:
+            continue
+        role = _in_role(m, r.node)
+        if r.lost is None:
+            unknown.append(r.code)
+            continue
+        f = factors.get(r.code, 1.0)
+        if role == "bonus":
+            if r.lost > TOL:
+                bonus.append((r.code, r.lost))
+            continue
+        lost = (-(r.points or 0.0) if role == "penalty" else r.lost) * f
+        if lost <= TOL or lost < min_lost:
+            continue
+        nxt = full = None
+        if steps:
+            nxt, full = steps_for(card, r.code)
+        resp = responsibilities.for_code(m, r.code) if responsibilities else None
+        selfp = _layer_points(r, ("self",))
+        appr = _layer_points(r, ("appraisal1", "appraisal2"))
+        g = Gap(
+            r,
+            lost,
+            m.domain_of(r.code).code,
+            f,
+            selfp,
+            appr,
+            nxt,
+            full,
+            resp,
+            (),
+            cascade.for_code(r.code) if cascade is not None else (),
+        )
+        if resp is not None and resp.remedies:
+            g = attrs.evolve(g, remedies=resp.render(g, responsibilities))
+        items.append((order[r.code], g))
+    items.sort(key=lambda x: (-x[1].lost, x[0]))
+    return GapReport(
+        card, tuple(g for _, g in items), responsibilities, tuple(unknown), tuple(bonus)
+    )

@@ -1,0 +1,411 @@
+"""What-if: change some inputs, or the methodology itself in memory, and see the new result.
+
+Nothing on disk is touched. A changed methodology is written out as data and read back through
+the strict loader (:func:`parindex.methodology.loader.parse_methodology`), so it is validated
+exactly like a file: a change that breaks the tree (maxima that no longer add up, a band that
+leaves a gap) is refused with the loader's message.
+
+``what_if(card, {"2.1": 100})`` re-scores the card's unit with the on-time rate raised to 100 %
+(the change is made at the stage that decided the item, so that it takes effect) and returns the
+card before and after, with the index, the group and, given peers, the place among them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from ..assessment import STAGES, Assessment, Entry, stage_name
+from ..card import ScoreCard
+from ..errors import AssessmentError, MethodologyError, ParIndexError
+from ..methodology.loader import parse_methodology
+from ..methodology.model import ROOT, Methodology, Node
+from ..methodology.rules import Band, BandsRule, ProportionalRule, Rule
+from ..scoring import score
+from .rank import Ranking, rank
+
+__all__ = ["WhatIf", "assessment_of", "methodology_data", "modify", "rescore", "what_if"]
+
+
+# -- a card's inputs back as an assessment ----------------------------------------------------
+
+
+def assessment_of(card: ScoreCard) -> Assessment:
+    """The inputs a card was scored from, as an :class:`Assessment` (every stage kept).
+
+    Items marked not applicable on a whole node are marked on each of its leaves, which scores the
+    same. Scoring the result gives back the same card.
+    """
+    stages: dict[str, dict[str, Entry]] = {}
+    m = card.methodology
+    for r in card.leaves():
+        for layer in r.layers:
+            entry = (
+                Entry(None, True, layer.note, layer.evidence)
+                if layer.not_applicable
+                else Entry(_plain(layer.value), False, layer.note, layer.evidence)
+            )
+            stages.setdefault(layer.stage, {})[r.code] = entry
+        if r.not_applicable and not any(la.not_applicable for la in r.layers):
+            if _applies(m, r.node, card.unit_type):
+                stages.setdefault(r.stage or "self", {})[r.code] = Entry(None, True)
+    ordered = {s: stages[s] for s in STAGES if s in stages}
+    return Assessment(card.unit, ordered, card.period, card.unit_type)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items()}
+    return value
+
+
+def _applies(m: Methodology, node: Node, unit_type: str | None) -> bool:
+    if unit_type is None:
+        return True
+    n: Node | None = node
+    while n is not None and n.code != ROOT:
+        if n.applies_to is not None and unit_type not in n.applies_to:
+            return False
+        n = m.nodes[n.parent] if n.parent is not None else None
+    return True
+
+
+def rescore(
+    card: ScoreCard,
+    changes: Mapping[str, Any] | None = None,
+    *,
+    stage: str | None = None,
+    methodology: Methodology | None = None,
+) -> ScoreCard:
+    """Score the card's unit again with some inputs changed and/or under another methodology.
+
+    Each changed item is set at ``stage`` when given, otherwise at the stage that decided it on
+    the card (so that the change takes effect), or the self-assessment for an item without input.
+    """
+    a = assessment_of(card)
+    m = methodology or card.methodology
+    if changes:
+        by_stage: dict[str, dict[str, Any]] = {}
+        for code, value in changes.items():
+            if code not in card.methodology or not card.methodology[code].is_leaf:
+                raise AssessmentError(
+                    "what-if changes are given for leaf items of the methodology",
+                    unit=card.unit,
+                    code=str(code),
+                    value=value,
+                )
+            st = stage_name(stage, unit=card.unit) if stage else (card[code].stage or "self")
+            by_stage.setdefault(st, {})[code] = value
+        for st, values in by_stage.items():
+            a = a.with_values(values, stage=st)
+    return score(m, a, upto=card.upto)
+
+
+# -- the methodology as data, and in-memory changes ------------------------------------------------
+
+
+def _num_text(x: float) -> str:
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    r = repr(x)
+    if "e" in r or "E" in r:
+        r = f"{x:.17f}".rstrip("0")
+    return r
+
+
+def _band_text(b: Band) -> str:
+    lo = "-∞" if b.lo == -math.inf else _num_text(b.lo)
+    hi = "∞" if b.hi == math.inf else _num_text(b.hi)
+    return f"{'[' if b.lo_inclusive else '('}{lo}, {hi}{']' if b.hi_inclusive else ')'}"
+
+
+def _rule_data(rule: Rule) -> dict[str, Any]:
+    d = rule.to_dict()
+    if isinstance(rule, BandsRule):
+        d["bands"] = [
+            {"range": _band_text(b), "points": p}
+            for b, p in zip(rule.bands, rule.points, strict=True)
+        ]
+    elif isinstance(rule, ProportionalRule):
+        d["range"] = _band_text(rule.band)
+    return d
+
+
+def _node_data(m: Methodology, node: Node) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": node.code, "label": node.label.to_dict()}
+    if node.is_leaf:
+        out["max"] = node.max
+        out["min"] = node.min
+    else:
+        kids = [m.nodes[c] for c in node.children]
+        regular = [k for k in kids if k.role == "regular"]
+        maxima = [k.max for k in regular]
+        derived_max: float | None = None
+        if all(x is not None for x in maxima):
+            derived_max = math.fsum(x for x in maxima if x is not None)
+        implied = node.aggregate == "sum" and node.role == "regular"
+        if not (implied and node.max is not None and node.max == derived_max):
+            if node.max is not None or all(x is not None for x in maxima):
+                out["max"] = node.max
+        kid_min = math.fsum(k.min for k in regular) + math.fsum(
+            k.min for k in kids if k.role == "penalty"
+        )
+        derived_min = 0.0 if node.role == "bonus" else kid_min
+        if node.min != derived_min:
+            out["min"] = node.min
+    if node.method is not None:
+        out["method"] = node.method
+    out["status"] = node.status
+    for key in ("source", "note"):
+        v = getattr(node, key)
+        if v is not None:
+            out[key] = v
+    if node.role != "regular":
+        out["role"] = node.role
+    if node.aggregate != "sum":
+        out["aggregate"] = node.aggregate
+    if node.counts is not None:
+        out["counts"] = dict(node.counts)
+    if node.applies_to is not None:
+        out["applies_to"] = list(node.applies_to)
+    if node.is_leaf and node.rule is not None:
+        out["rule"] = _rule_data(node.rule)
+    if node.children:
+        out["children"] = [_node_data(m, m.nodes[c]) for c in node.children]
+    return out
+
+
+def methodology_data(m: Methodology) -> dict[str, Any]:
+    """The methodology as the data of a methodology file (what the loader reads back)."""
+    out: dict[str, Any] = {
+        "parindex": 1,
+        "issuer": m.issuer,
+        "scheme": m.scheme,
+        "version": m.version,
+        "years": list(m.years),
+        "title": m.title.to_dict(),
+        "status": m.status,
+        "detail": m.detail,
+    }
+    if m.source is not None:
+        out["source"] = m.source
+    out["legal_basis"] = m.legal_basis.to_dict()
+    if m.amendments:
+        out["amendments"] = [a.to_dict() for a in m.amendments]
+    out["scale"] = m.scale
+    if m.grouping is not None:
+        g = m.grouping
+        gd: dict[str, Any] = {"status": g.status}
+        if g.source is not None:
+            gd["source"] = g.source
+        if g.note is not None:
+            gd["note"] = g.note
+        gd["groups"] = [
+            {"code": x.code, "min": x.min}
+            | ({"label": x.label.to_dict()} if x.label is not None else {})
+            for x in g.groups
+        ]
+        out["grouping"] = gd
+    out["not_applicable"] = m.not_applicable
+    out["missing"] = m.missing
+    out["rounding"] = {"decimals": m.rounding.decimals, "mode": m.rounding.mode}
+    if m.notes:
+        out["notes"] = list(m.notes)
+    if m.unit_types:
+        out["unit_types"] = list(m.unit_types)
+    out["nodes"] = [_node_data(m, n) for n in m.top]
+    return out
+
+
+_TOP_KEYS = ("scale", "grouping", "not_applicable", "missing", "rounding")
+_NODE_KEYS = ("max", "min", "rule", "label", "method", "status", "aggregate", "role", "applies_to")
+
+
+def modify(
+    methodology: Methodology,
+    nodes: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    note: str | None = None,
+    **top: Any,
+) -> Methodology:
+    """A new, validated methodology with some numbers changed in memory (files are not touched).
+
+    ``nodes`` maps a node code to the keys to replace, written as in a methodology file:
+    ``{"2.1": {"max": 4}, "5": {"max": 62}}`` or
+    ``{"1.2": {"rule": {"kind": "bands", "bands": [...]}}}``. The maxima of parent nodes that were
+    the sum of their children follow the change. Top-level keys (``scale``, ``grouping``,
+    ``not_applicable``, ``missing``, ``rounding``) are given as keyword arguments. The result is
+    read back through the strict loader, so an inconsistent change raises
+    :class:`parindex.MethodologyError` naming the node.
+    """
+    data = methodology_data(methodology)
+    for key, value in top.items():
+        if key not in _TOP_KEYS:
+            raise MethodologyError(
+                f"what-if: only {', '.join(_TOP_KEYS)} can be changed at the top level",
+                value=key,
+            )
+        data[key] = value
+    index: dict[str, dict[str, Any]] = {}
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            index[item["code"]] = item
+            walk(item.get("children", []))
+
+    walk(data["nodes"])
+    for code, change in (nodes or {}).items():
+        if code not in index:
+            raise MethodologyError(
+                f"what-if: {methodology.id} has no node with this code", code=str(code)
+            )
+        for key, value in change.items():
+            if key not in _NODE_KEYS:
+                raise MethodologyError(
+                    f"what-if: a node's {', '.join(_NODE_KEYS)} can be changed",
+                    code=code,
+                    value=key,
+                )
+            if key in ("rule", "min") and "children" in index[code]:
+                raise MethodologyError(
+                    f"what-if: '{key}' belongs to leaf items; this node is scored by its children",
+                    code=code,
+                )
+            index[code][key] = value
+    notes = list(data.get("notes", []))
+    notes.append(note or "What-if copy changed in memory; not an official version.")
+    data["notes"] = notes
+    label = f"<what-if of {methodology.id}>"
+    return parse_methodology(data, file=label)
+
+
+# -- what-if ------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class WhatIf:
+    """A card before and after a change, with the group and, given peers, the place."""
+
+    before: ScoreCard
+    after: ScoreCard
+    changes: Mapping[str, Any]
+    ranking_before: Ranking | None = None
+    ranking_after: Ranking | None = None
+
+    @property
+    def points_change(self) -> float | None:
+        if self.before.points is None or self.after.points is None:
+            return None
+        return self.after.points - self.before.points
+
+    @property
+    def index_change(self) -> float | None:
+        if self.before.index is None or self.after.index is None:
+            return None
+        return self.after.index - self.before.index
+
+    @property
+    def group_before(self) -> str | None:
+        g = self.before.group
+        return g.code if g else None
+
+    @property
+    def group_after(self) -> str | None:
+        g = self.after.group
+        return g.code if g else None
+
+    @property
+    def place_before(self) -> int | None:
+        return None if self.ranking_before is None else self.ranking_before[self.before.unit].place
+
+    @property
+    def place_after(self) -> int | None:
+        return None if self.ranking_after is None else self.ranking_after[self.after.unit].place
+
+    def changed(self) -> tuple[tuple[str, float | None, float | None], ...]:
+        """(code, points before, points after) of every node whose points changed."""
+        out = []
+        for r in self.after.results:
+            if r.code in self.before._pos:
+                b = self.before[r.code].points
+                if b != r.points:
+                    out.append((r.code, b, r.points))
+            else:
+                out.append((r.code, None, r.points))
+        return tuple(out)
+
+    def text(self, lang: str = "vi") -> str:
+        vi = lang != "en"
+        d = self.after.methodology.rounding.decimals
+        from ..card import present, present_vi
+
+        p = present_vi if vi else present
+        parts = [
+            ("Chỉ số: " if vi else "Index: ")
+            + f"{p(self.before.index, d)} → {p(self.after.index, d)}"
+            + (f" ({'+' if (self.index_change or 0) >= 0 else ''}{p(self.index_change, d)})"),
+            ("Nhóm: " if vi else "Group: ")
+            + f"{self.group_before or '—'} → {self.group_after or '—'}",
+        ]
+        if self.ranking_after is not None:
+            parts.append(
+                ("Hạng: " if vi else "Place: ")
+                + f"{self.place_before or '—'} → {self.place_after or '—'}"
+                + f" / {len(self.ranking_after)}"
+            )
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "unit": self.after.unit,
+            "changes": {k: _plain(v) for k, v in self.changes.items()},
+            "points_before": self.before.points,
+            "points_after": self.after.points,
+            "index_before": self.before.index,
+            "index_after": self.after.index,
+            "group_before": self.group_before,
+            "group_after": self.group_after,
+            "place_before": self.place_before,
+            "place_after": self.place_after,
+            "changed": [
+                {"code": c, "before": b, "after": a} for c, b, a in self.changed() if c != ROOT
+            ],
+        }
+
+
+def what_if(
+    card: ScoreCard,
+    changes: Mapping[str, Any] | None = None,
+    *,
+    stage: str | None = None,
+    methodology: Methodology | None = None,
+    peers: Iterable[ScoreCard] | None = None,
+    tie: str = "rounded",
+) -> WhatIf:
+    """Re-score ``card``'s unit with ``changes`` (``{code: new value}``) and/or under a changed
+    ``methodology`` (see :func:`modify`), and rank it among ``peers`` before and after.
+
+    ``peers`` are cards of other units (the unit itself may be among them; it is replaced by the
+    changed card). When the methodology changes, the peers are scored again under it too, so that
+    the places compare like with like.
+    """
+    if methodology is not None and methodology.id != card.methodology.id:
+        raise ParIndexError(
+            "what-if takes a changed copy of the card's methodology (see modify); to compare "
+            "versions use a crosswalk",
+            value=methodology.id,
+        )
+    after = rescore(card, changes, stage=stage, methodology=methodology)
+    before_rank = after_rank = None
+    if peers is not None:
+        others = [p for p in peers if p.unit != card.unit]
+        before_rank = rank([card, *others], tie=tie)
+        if methodology is not None:
+            others = [rescore(p, methodology=methodology) for p in others]
+        after_rank = rank([after, *others], tie=tie)
+    return WhatIf(card, after, dict(changes or {}), before_rank, after_rank)

@@ -1,0 +1,212 @@
+"""The lost-points report as Markdown."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .core import Report
+
+__all__ = ["render_markdown"]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _table(head: tuple[str, ...] | list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(_cell(h) for h in head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
+    return out
+
+
+def render_markdown(rep: Report) -> str:
+    from .core import COLUMNS
+
+    w = rep.words
+    n = rep.num
+    card = rep.card
+    lines = [f"# {rep.heading}", ""]
+    g = card.group
+    summary = [
+        [w["unit"], card.unit],
+        [w["period"], card.period or "—"],
+        [w["methodology"], f"{card.methodology.title.text(rep.lang)} ({card.methodology.id})"],
+        [w["points"], f"{n(card.points)} / {n(card.max_points)}"],
+        [w["index"], n(card.index)],
+        [w["group"], g.code if g else "—"],
+        [w["lost"], n(rep.gaps.total_lost)],
+    ]
+    if rep.place is not None and rep.ranking is not None:
+        summary.append([w["place"], f"{rep.place} / {len(rep.ranking)}"])
+    lines += [f"## {w['summary']}", "", *_table([w["item"], w["value"]], summary), ""]
+
+    lines += [f"## {w['domains']}", ""]
+    lines += _table(
+        [
+            COLUMNS[rep.lang][0],
+            COLUMNS[rep.lang][1],
+            COLUMNS[rep.lang][2],
+            COLUMNS[rep.lang][5],
+            COLUMNS[rep.lang][6],
+            w["lost_col"],
+        ],
+        [
+            [
+                r.code,
+                r.node.label.text(rep.lang),
+                n(r.adjusted_max),
+                n(r.points),
+                n(r.index),
+                n(r.lost),
+            ]
+            for r in card.domains
+        ],
+    )
+    lines.append("")
+
+    lines += [f"## {w['gaps']}", ""]
+    if not len(rep.gaps):
+        lines += [w["none"], ""]
+    else:
+        rows = []
+        for i, gp in enumerate(rep.gaps, start=1):
+            casc = "; ".join(f"{c.unit} {c.code}: {n(c.points)}/{n(c.max)}" for c in gp.cascade)
+            rows.append(
+                [
+                    str(i),
+                    gp.code,
+                    gp.label(rep.lang),
+                    n(gp.max),
+                    n(gp.points),
+                    n(gp.lost),
+                    gp.cause(rep.lang),
+                    rep.responsible(gp.code) or "—",
+                    gp.remedy(rep.lang) + (f" [{w['cascade']}: {casc}]" if casc else ""),
+                ]
+            )
+        lines += _table(
+            [
+                "#",
+                COLUMNS[rep.lang][0],
+                COLUMNS[rep.lang][1],
+                COLUMNS[rep.lang][2],
+                COLUMNS[rep.lang][5],
+                w["lost_col"],
+                COLUMNS[rep.lang][7],
+                COLUMNS[rep.lang][8],
+                COLUMNS[rep.lang][9],
+            ],
+            rows,
+        )
+        lines.append("")
+
+    units = rep.gaps.by_unit()
+    if units:
+        lines += [f"## {w['by_unit']}", ""]
+        lines += _table(
+            [w["unit_col"], w["lead_lost"], w["items"], w["coop_lost"], w["items"]],
+            [
+                [
+                    u.name,
+                    n(u.lead_lost),
+                    ", ".join(u.lead_codes) or "—",
+                    n(u.cooperating_lost),
+                    ", ".join(u.cooperating_codes) or "—",
+                ]
+                for u in units
+            ],
+        )
+        lines.append("")
+
+    cut = rep.stages.cut
+    lines += [f"## {w['stages']}", ""]
+    lines.append(
+        f"{COLUMNS[rep.lang][3]}: {n(rep.stages.self_points)}; "
+        f"{COLUMNS[rep.lang][5]}: {n(rep.stages.points)}"
+    )
+    lines.append("")
+    if cut:
+        lines += _table(
+            [
+                COLUMNS[rep.lang][0],
+                COLUMNS[rep.lang][1],
+                COLUMNS[rep.lang][3],
+                COLUMNS[rep.lang][4],
+                w["cut"],
+                "",
+            ],
+            [
+                [
+                    r.code,
+                    r.label.text(rep.lang),
+                    n(r.self_points),
+                    n(r.appraised),
+                    n(r.cut),
+                    w["explain"] if r.needs_explanation else "",
+                ]
+                for r in cut
+            ],
+        )
+        lines.append("")
+
+    if rep.previous is not None:
+        pc = rep.previous
+        lines += [f"## {w['periods']}", ""]
+        head = [
+            COLUMNS[rep.lang][0],
+            COLUMNS[rep.lang][1],
+            f"{w['before']} ({pc.before.period or '—'})",
+            f"{w['after']} ({pc.after.period or '—'})",
+            w["change"],
+        ]
+        with_places = pc.peers is not None
+        if with_places:
+            head += [f"{w['place']} {w['before'].lower()}", f"{w['place']} {w['after'].lower()}"]
+        rows = []
+        for r in pc.rows:
+            if r.depth > 1:
+                continue
+            ch = r.points_change
+            row = [
+                r.code or "Σ",
+                r.label.text(rep.lang),
+                n(r.points_before),
+                n(r.points_after),
+                ("+" if (ch or 0) > 0 else "") + n(ch),
+            ]
+            if with_places:
+                row += [str(r.place_before or "—"), str(r.place_after or "—")]
+            rows.append(row)
+        lines += _table(head, rows)
+        lines.append("")
+
+    missing = rep.gaps.missing_input
+    noev = rep.gaps.missing_evidence
+    lines += [f"## {w['missing']}", ""]
+    lines.append(f"- {w['no_input']}: " + (", ".join(g.code for g in missing) or w["none"]))
+    lines.append(f"- {w['no_evidence']}: " + (", ".join(noev) or w["none"]))
+    lines.append("")
+
+    lines += [f"## {w['table']}", ""]
+    cols = COLUMNS[rep.lang]
+    lines += _table(
+        list(cols),
+        [
+            [
+                r["code"],
+                ("  " * (r["depth"] - 1)) + r["label"],
+                n(r["max"]),
+                n(r["self"]) if r["self"] is not None else "",
+                n(r["appraised"]) if r["appraised"] is not None else "",
+                n(r["points"]),
+                n(r["index"]),
+                r["cause"],
+                r["responsible"],
+                r["remedy"],
+            ]
+            for r in rep.rows()
+        ],
+    )
+    lines += ["", f"*{w['generated']}*", ""]
+    return "\n".join(lines)

@@ -1,0 +1,132 @@
+"""The lost-points report as an XLSX workbook (needs the optional extra ``xlsx``: openpyxl).
+
+Sheets: the officers' table (every node, the columns STT; lĩnh vực / tiêu chí / tiêu chí thành
+phần; điểm tối đa; tự đánh giá; thẩm định; điểm đạt; chỉ số; nguyên nhân; đơn vị chịu trách
+nhiệm; giải pháp), the gaps, and the roll-up by responsible unit. Numbers are stored as exact
+numbers (not text), shown with two decimals.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import MissingExtraError
+
+if TYPE_CHECKING:
+    from .core import Report
+
+__all__ = ["SHEETS", "write_xlsx"]
+
+SHEETS = {
+    "vi": ("Bảng điểm", "Tiêu chí mất điểm", "Theo đơn vị"),
+    "en": ("Scores", "Lost points", "By unit"),
+}
+
+
+def write_xlsx(rep: Report, path: str | os.PathLike[str]) -> Path:
+    """Write the report's workbook to ``path``."""
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font
+    except ImportError:
+        raise MissingExtraError.for_extra("openpyxl", "xlsx", "the XLSX report") from None
+    from .core import COLUMNS
+
+    cols = COLUMNS[rep.lang]
+    w = rep.words
+    names = SHEETS[rep.lang]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = names[0]
+    card = rep.card
+    ws.append([rep.heading])
+    ws.append([w["unit"], card.unit, w["period"], card.period or "", w["index"], card.index])
+    ws.append(list(cols))
+    header_row = 3
+    numfmt = "0.00"
+    for r in rep.rows():
+        ws.append(
+            [
+                r["code"],
+                r["label"],
+                r["max"],
+                r["self"],
+                r["appraised"],
+                r["points"],
+                r["index"],
+                r["cause"] or None,
+                r["responsible"] or None,
+                r["remedy"] or None,
+            ]
+        )
+        row = ws.max_row
+        ws.cell(row, 2).alignment = Alignment(indent=max(0, r["depth"] - 1), wrap_text=True)
+        if r["depth"] == 1:
+            for c in range(1, 11):
+                ws.cell(row, c).font = Font(bold=True)
+    ws.append(
+        ["Σ", w["points"], card.max_points, rep.self_card.points, None, card.points, card.index]
+    )
+    for row in ws.iter_rows(min_row=header_row + 1, min_col=3, max_col=7):
+        for cell in row:
+            if isinstance(cell.value, float | int):
+                cell.number_format = numfmt
+    for c in range(1, 11):
+        ws.cell(header_row, c).font = Font(bold=True)
+    _widths(ws, [8, 50, 10, 10, 10, 10, 10, 60, 40, 60])
+    ws.freeze_panes = ws.cell(header_row + 1, 1)
+
+    ws2 = wb.create_sheet(names[1])
+    head2 = ["#", cols[0], cols[1], cols[2], cols[5], w["lost_col"], cols[7], cols[8], cols[9]]
+    ws2.append(head2)
+    for i, gp in enumerate(rep.gaps, start=1):
+        ws2.append(
+            [
+                i,
+                gp.code,
+                gp.label(rep.lang),
+                gp.max,
+                gp.points,
+                gp.lost,
+                gp.cause(rep.lang),
+                rep.responsible(gp.code) or None,
+                gp.remedy(rep.lang) or None,
+            ]
+        )
+    _numbers(ws2, 4, 6, numfmt)
+    _widths(ws2, [5, 8, 50, 10, 10, 10, 60, 40, 60])
+
+    ws3 = wb.create_sheet(names[2])
+    ws3.append([w["unit_col"], w["lead_lost"], w["items"], w["coop_lost"], w["items"]])
+    for u in rep.gaps.by_unit():
+        ws3.append(
+            [
+                u.name,
+                u.lead_lost,
+                ", ".join(u.lead_codes),
+                u.cooperating_lost,
+                ", ".join(u.cooperating_codes),
+            ]
+        )
+    _numbers(ws3, 2, 2, numfmt)
+    _numbers(ws3, 4, 4, numfmt)
+    _widths(ws3, [40, 16, 30, 16, 30])
+    p = Path(path)
+    wb.save(p)
+    return p
+
+
+def _numbers(ws: Any, lo: int, hi: int, fmt: str) -> None:
+    for row in ws.iter_rows(min_row=2, min_col=lo, max_col=hi):
+        for cell in row:
+            if isinstance(cell.value, float | int):
+                cell.number_format = fmt
+
+
+def _widths(ws: Any, widths: list[int]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for i, wdt in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = wdt
