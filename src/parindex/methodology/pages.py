@@ -73,9 +73,17 @@ def page(m: Any) -> str:
             indent = "&nbsp;&nbsp;" * (n.depth - 1)
             lines.append(f"| {indent}{n.code} | {label} | {mx} | {method} | {rule} | {n.status} |")
     else:
-        describe = getattr(m, "describe", None)
-        if callable(describe):
-            lines += ["", "```text", str(describe("vi")), "```"]
+        lines += [
+            "",
+            "| Mã / code | Nội dung / item | Loại / kind | Trạng thái / status |",
+            "|---|---|---|---|",
+        ]
+        depth: dict[str, int] = {}
+        for n in m.walk():
+            d = depth[n.code] = depth.get(n.parent, 0) + 1 if n.parent else 1
+            label = n.label.vi + (f" — *{n.label.en}*" if n.label.en else "")
+            indent = "&nbsp;&nbsp;" * (d - 1)
+            lines.append(f"| {indent}{n.code} | {label} | {n.kind} | {n.status} |")
     notes = getattr(m, "notes", ())
     if notes:
         lines += ["", "## Ghi chú / notes", ""]

@@ -1,0 +1,104 @@
+"""Presentation of estimates: a text table (Vietnamese by default), JSON and CSV.
+
+Numbers keep full precision in JSON; the table and CSV round half up to two decimals, as published.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+from .estimate import Estimate, Estimates
+from .methodology import SurveyMethodology
+
+__all__ = ["round_half_up", "to_csv", "to_json", "to_table"]
+
+_HEAD = {
+    "vi": ("Nhóm", "Mã", "Chỉ số (%)", "Khoảng tin cậy", "Số trả lời hợp lệ", "Ghi chú"),
+    "en": ("Group", "Code", "Index (%)", "Interval", "Valid answers", "Note"),
+}
+_SMALL = {"vi": "ít trả lời", "en": "few answers"}
+_OVERALL = {"vi": "Chỉ số chung", "en": "Overall"}
+
+
+def round_half_up(x: float, decimals: int = 2) -> str:
+    """Round half up (as published) and format; '–' for a missing value."""
+    if x is None or not math.isfinite(x):
+        return "–"
+    q = Decimal(1).scaleb(-decimals)
+    return str(Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP))
+
+
+def to_json(estimates: Estimates, *, indent: int | None = 2) -> str:
+    return json.dumps(estimates.to_dict(), ensure_ascii=False, indent=indent)
+
+
+def _rows(estimates: Estimates, items: bool) -> list[tuple[str, str, Estimate]]:
+    out: list[tuple[str, str, Estimate]] = []
+    for g in estimates.groups:
+        key = "/".join(g.key) or "*"
+        out.append((key, "overall", g.overall))
+        for code, e in g.nodes.items():
+            if e.kind == "aggregate" or items:
+                out.append((key, code, e))
+    return out
+
+
+def to_csv(estimates: Estimates, *, items: bool = True) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(
+        ["group", "code", "kind", "value", "se", "low", "high", "n", "small", "status", "mean"]
+    )
+    for key, code, e in _rows(estimates, items):
+        w.writerow(
+            [
+                key,
+                code,
+                e.kind,
+                round_half_up(e.value),
+                round_half_up(e.se, 4),
+                round_half_up(e.low),
+                round_half_up(e.high),
+                e.n,
+                "yes" if e.small else "",
+                e.status,
+                "" if e.mean is None else round_half_up(e.mean, 4),
+            ]
+        )
+    return buf.getvalue()
+
+
+def to_table(
+    estimates: Estimates,
+    methodology: SurveyMethodology | None = None,
+    *,
+    lang: str = "vi",
+    items: bool = False,
+) -> str:
+    """A plain-text table: one line per group and index, with its interval."""
+    lang = lang if lang in _HEAD else "vi"
+    lines = [tuple(_HEAD[lang])]
+    for key, code, e in _rows(estimates, items):
+        name = _OVERALL[lang] if code == "overall" else code
+        if methodology is not None and code != "overall" and code in methodology:
+            name = f"{code} {methodology[code].label.text(lang)}"
+        lines.append(
+            (
+                key,
+                name[:60],
+                round_half_up(e.value),
+                f"{round_half_up(e.low)}–{round_half_up(e.high)}",
+                str(e.n),
+                _SMALL[lang] if e.small else "",
+            )
+        )
+    widths = [max(len(row[i]) for row in lines) for i in range(len(lines[0]))]
+    text = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in lines
+    ]
+    text.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(text) + "\n"
