@@ -400,8 +400,14 @@ class ScoreCard:
 
         return card_table(self, lang=lang, depth=depth)
 
+    def to_frame(self, lang: str = "vi", *, total: bool = True) -> Any:
+        """One row per node as a pandas DataFrame (extra ``pandas``)."""
+        from .io.frames import card_to_frame
+
+        return card_to_frame(self, lang=lang, total=total)
+
     def _repr_html_(self) -> str:
-        from .report_text import card_html
+        from .display import card_html
 
         return card_html(self)
 

@@ -134,12 +134,18 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_all(paths: Sequence[str]) -> list[Any]:
+def _read_all(paths: Sequence[str], m: Any | None = None) -> list[Any]:
+    """Assessments from files: YAML, JSON, long-format CSV, or a filled self-assessment workbook."""
     from .assessment import read_assessments
 
     out: list[Any] = []
     for p in paths:
-        out.extend(read_assessments(p))
+        if p.lower().endswith(".xlsx"):
+            from .io.xlsx import read_workbook
+
+            out.append(read_workbook(p, m))
+        else:
+            out.extend(read_assessments(p))
     return out
 
 
@@ -187,7 +193,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from .scoring import score
 
     m = _methodology(args.methodology)
-    cards = [score(m, a, upto=args.upto, missing=args.missing) for a in _read_all(args.assessments)]
+    cards = [
+        score(m, a, upto=args.upto, missing=args.missing) for a in _read_all(args.assessments, m)
+    ]
     if args.format == "json":
         print(json.dumps([c.to_dict() for c in cards], ensure_ascii=False, indent=1))
     elif args.format == "csv":
@@ -213,7 +221,7 @@ def _load_cards(paths: Sequence[str], m: Any | None) -> list[Any]:
             raise ParIndexError(
                 "give --methodology to score assessments before ranking them", file=p
             )
-        cards.extend(score(m, a) for a in _read_all([p]))
+        cards.extend(score(m, a) for a in _read_all([p], m))
     return cards
 
 
@@ -333,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: Modules that add commands: each has ``add_parser(subparsers)``, which registers its commands
 #: and sets ``func`` (a callable taking the parsed arguments and returning the exit code), or
 #: a module-level ``run(args)`` used as the default.
-EXTENSIONS: tuple[str, ...] = (".survey.cli", ".analysis.cli", ".report.cli")
+EXTENSIONS: tuple[str, ...] = (".survey.cli", ".analysis.cli", ".report.cli", ".io.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

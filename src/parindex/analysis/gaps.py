@@ -667,6 +667,11 @@ class GapReport:
             "bonus_not_earned": [list(x) for x in self.bonus_not_earned],
         }
 
+    def _repr_html_(self) -> str:
+        from ..display import gaps_html
+
+        return gaps_html(self)
+
     def table(self, lang: str = "vi") -> str:
         """A plain-text list of the gaps."""
         vi = lang != "en"

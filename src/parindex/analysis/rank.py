@@ -133,18 +133,9 @@ class Ranking:
         return "\n".join([*lines, "", note])
 
     def _repr_html_(self) -> str:
-        import html
+        from ..display import ranking_html
 
-        cells = "".join(
-            f"<tr><td>{'—' if r.place is None else r.place}</td><td>{html.escape(r.unit)}</td>"
-            f"<td style='text-align:right'>{present(r.index, self.decimals)}</td>"
-            f"<td>{html.escape(r.group or '—')}</td></tr>"
-            for r in self.rows
-        )
-        return (
-            "<table><thead><tr><th>Hạng</th><th>Đơn vị</th><th>Chỉ số (%)</th><th>Nhóm</th></tr>"
-            f"</thead><tbody>{cells}</tbody></table><p>{html.escape(self.tie_rule)}</p>"
-        )
+        return ranking_html(self)
 
 
 def _key(card: ScoreCard, tie: str, decimals: int) -> float | None:

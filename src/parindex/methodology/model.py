@@ -277,6 +277,11 @@ class Methodology:
     def covers(self, year: int) -> bool:
         return year in self.years
 
+    def _repr_html_(self) -> str:
+        from ..display import methodology_html
+
+        return methodology_html(self)
+
     def __repr__(self) -> str:
         leaves = len(self.leaves())
         state = "complete" if self.complete else "partial"
