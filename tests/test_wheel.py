@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slow
 CHECK = r"""
 import json, sys, parindex
 from parindex.methodology.registry import shipped_ids, shipped_root
-assert "site-packages" in parindex.__file__, parindex.__file__
+import os
+assert parindex.__file__.startswith(os.environ["PARINDEX_VENV"]), parindex.__file__
 root = str(shipped_root())
 assert "_methodology" in root, root
 ids = shipped_ids()
@@ -44,8 +45,14 @@ def test_wheel_installs_and_ships_the_methodologies(tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     py = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
+    subprocess.run(
+        [str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheels[0])],
+        check=True,
+        cwd=tmp_path,
+    )
     # The wheel's own dependencies come from the environment running the tests (no download):
-    # a .pth file appends its site-packages after the fresh environment's own.
+    # a .pth file, written after the install so that pip cannot mistake the outer environment's
+    # parindex for this one, appends its site-packages after the fresh environment's own.
     site = subprocess.run(
         [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True,
@@ -54,18 +61,14 @@ def test_wheel_installs_and_ships_the_methodologies(tmp_path: Path) -> None:
     ).stdout.strip()
     parent = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     Path(site, "zz_parent_env.pth").write_text("\n".join(sorted(parent)) + "\n", encoding="utf-8")
-    subprocess.run(
-        [str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheels[0])],
-        check=True,
-        cwd=tmp_path,
-    )
     out = subprocess.run(
         [str(py), "-c", CHECK],
         check=True,
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        | {"PARINDEX_VENV": str(env_dir)},
     )
     import json
 
