@@ -35,10 +35,14 @@ missing: {missing}
 """
 
 
-def make(nodes_yaml: str, *, scale: float = 10, na: str = "drop", missing: str = "zero",
-         extra: str = "") -> Methodology:
+def make(
+    nodes_yaml: str, *, scale: float = 10, na: str = "drop", missing: str = "zero", extra: str = ""
+) -> Methodology:
     """Build a methodology from a YAML fragment listing the nodes (hand-worked test trees)."""
-    text = HEADER.format(scale=scale, na=na, missing=missing) + extra + "nodes:\n" + textwrap.indent(
-        textwrap.dedent(nodes_yaml), "  "
+    text = (
+        HEADER.format(scale=scale, na=na, missing=missing)
+        + extra
+        + "nodes:\n"
+        + textwrap.indent(textwrap.dedent(nodes_yaml), "  ")
     )
     return load_text(text, file="test.yaml")

@@ -28,7 +28,7 @@ def test_page_examples_run(page: Path, tmp_path: Path) -> None:
         namespace: dict[str, object] = {"__name__": f"docs_{page.stem}", "TMP": tmp_path}
         for i, code in enumerate(blocks, start=1):
             try:
-                exec(compile(code, f"{page.name} (block {i})", "exec"), namespace)  # noqa: S102
+                exec(compile(code, f"{page.name} (block {i})", "exec"), namespace)
             except Exception as exc:  # pragma: no cover - the failure is the report
                 raise AssertionError(f"{page.name}, example {i} failed: {exc!r}") from exc
     finally:

@@ -17,6 +17,7 @@ from .analysis.gaps import GapReport, gaps
 from .analysis.rank import Ranking, RankRow, rank
 from .analysis.whatif import what_if
 from .assessment import NA, STAGES, Assessment, Entry, read_assessments
+from .batch import AssessmentTable, CardSet, compile_plan, score_many
 from .card import NodeResult, ScoreCard, present
 from .errors import (
     AssessmentError,
@@ -41,6 +42,8 @@ __all__ = [
     "STAGES",
     "Assessment",
     "AssessmentError",
+    "AssessmentTable",
+    "CardSet",
     "Entry",
     "ExpressionError",
     "GapReport",
@@ -62,6 +65,7 @@ __all__ = [
     "UnknownValueError",
     "__version__",
     "available",
+    "compile_plan",
     "gaps",
     "load",
     "load_file",
@@ -69,5 +73,6 @@ __all__ = [
     "rank",
     "read_assessments",
     "score",
+    "score_many",
     "what_if",
 ]

@@ -295,7 +295,12 @@ def _evaluate(m: Methodology, inputs: Mapping[str, LeafInput], unit: str) -> dic
             reduction = reduction + red[c]
         shared: float | None = None
         mx = node.max
-        if node.aggregate == "capped" and mx is not None:
+        # A bonus node's maximum is the cap on the bonus, not the sum of its items: items that
+        # do not apply lower it only as far as the applicable items can no longer reach it,
+        # as for aggregate 'capped' (subtracting their maxima from the cap would cut the bonus
+        # the applicable items earn).
+        cap_like = node.aggregate == "capped" or (node.role == "bonus" and reduction > 0)
+        if cap_like and mx is not None:
             kid_adj = [res[c].adjusted_max for c in regular]
             if reduction > 0 and na_policy == "share":
                 adj: float | None = mx
@@ -315,11 +320,7 @@ def _evaluate(m: Methodology, inputs: Mapping[str, LeafInput], unit: str) -> dic
                     unit=unit,
                     code=code,
                 )
-            base = (
-                mx - reduction
-                if node.aggregate == "sum"
-                else _applicable_cap(m, regular, res, dropped)
-            )
+            base = mx - reduction if not cap_like else _applicable_cap(m, regular, res, dropped)
             shared = mx / base
             s = s * shared
             adj = mx

@@ -6,11 +6,11 @@ import math
 from pathlib import Path
 
 import pytest
-from tests.conftest import make
 
 import parindex
 from parindex.analysis.gaps import gaps, steps_for
 from parindex.analysis.whatif import assessment_of
+from tests.conftest import make
 
 ROOT = Path(__file__).resolve().parents[2]
 EX = ROOT / "docs" / "examples"

@@ -35,16 +35,24 @@ def test_show_in_vietnamese_and_english(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_validate_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    rc, out, _ = run(capsys, "validate", SCHEME, str(ROOT / "methodology/vn-moha/province/2022.yaml"))
+    rc, out, _ = run(
+        capsys, "validate", SCHEME, str(ROOT / "methodology/vn-moha/province/2022.yaml")
+    )
     assert rc == 0 and out.count("OK") == 2
     bad = tmp_path / "bad.yaml"
-    bad.write_text(Path(SCHEME).read_text(encoding="utf-8").replace("max: 63", "max: 62"), encoding="utf-8")
+    bad.write_text(
+        Path(SCHEME).read_text(encoding="utf-8").replace("max: 63", "max: 62"), encoding="utf-8"
+    )
     rc, out, err = run(capsys, "validate", str(bad))
     assert rc == 1 and "bad.yaml:" in err and "not to the scale 100" in err
 
 
-def test_diff_2017_to_2022_shows_the_change_in_structure(capsys: pytest.CaptureFixture[str]) -> None:
-    rc, out, _ = run(capsys, "diff", "vn-moha/province/2017", "vn-moha/province/2022", "--lang", "en")
+def test_diff_2017_to_2022_shows_the_change_in_structure(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rc, out, _ = run(
+        capsys, "diff", "vn-moha/province/2017", "vn-moha/province/2022", "--lang", "en"
+    )
     assert rc == 0
     assert "Summary: 4 added, 8 removed" in out
     assert "+ SIPAS added" in out and "- 3 removed: Cải cách thủ tục hành chính (14.5)" in out
@@ -60,13 +68,18 @@ def test_score_prints_the_card(capsys: pytest.CaptureFixture[str]) -> None:
 def test_score_json_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, _ = run(capsys, "score", SCHEME, ASSESS, "--format", "json")
     cards = json.loads(out)
-    assert rc == 0 and [c["unit"] for c in cards] == ["Sở Ví dụ A (example)", "Sở Ví dụ B (example)"]
+    assert rc == 0 and [c["unit"] for c in cards] == [
+        "Sở Ví dụ A (example)",
+        "Sở Ví dụ B (example)",
+    ]
     assert cards[0]["points"] == pytest.approx(90.458) and cards[0]["group"] == "Tốt"
     rc, out, _ = run(capsys, "score", SCHEME, ASSESS, "--format", "csv", "--upto", "self")
     assert rc == 0 and out.splitlines()[0].startswith("unit,period,code,label")
 
 
-def test_score_bad_assessment_names_the_unit_and_code(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_score_bad_assessment_names_the_unit_and_code(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     f = tmp_path / "a.csv"
     f.write_text("unit,code,stage,value\nSở X,1.2,self,130\n", encoding="utf-8")
     rc, _, err = run(capsys, "score", SCHEME, str(f))

@@ -111,7 +111,10 @@ def test_rate_above_100_percent_is_refused() -> None:
 def test_band_explanation_reads_like_the_guide() -> None:
     m = make(BANDS)
     r = parindex.score(m, {"1": 25, "2": 0, "3": 0})["1"]
-    assert r.explain("en") == "value 25 % is in the band 20 %–<30 %: 0.5 of 1 points [from self-assessment]"
+    assert (
+        r.explain("en")
+        == "value 25 % is in the band 20 %–<30 %: 0.5 of 1 points [from self-assessment]"
+    )
     assert r.explain("vi").startswith("Giá trị 25% thuộc khoảng từ 20% đến dưới 30%: 0,5/1 điểm")
 
 
@@ -186,8 +189,12 @@ def test_formula_zero_denominator_uses_declared_fallback() -> None:
 def test_formula_zero_denominator_without_fallback_is_a_clear_error() -> None:
     m = make(FORMULA)
     with pytest.raises(ScoringError) as e:
-        parindex.score(m, parindex.Assessment.from_mapping(
-            {"1": {"a": 1, "b": 1, "c": 0}, "2": {"a": 0, "b": 0}, "3": 0}, unit="Xã B"))
+        parindex.score(
+            m,
+            parindex.Assessment.from_mapping(
+                {"1": {"a": 1, "b": 1, "c": 0}, "2": {"a": 0, "b": 0}, "3": 0}, unit="Xã B"
+            ),
+        )
     assert "Xã B" in str(e.value) and "'2'" in str(e.value) and "zero" in str(e.value).lower()
 
 
@@ -226,7 +233,9 @@ DEDUCTIONS = """
         ({"missing_year": 1}, 0.0, None),
     ],
 )
-def test_deductions_to_the_floor(counts: dict[str, int], points: float, clamped: str | None) -> None:
+def test_deductions_to_the_floor(
+    counts: dict[str, int], points: float, clamped: str | None
+) -> None:
     m = make(DEDUCTIONS)
     r = parindex.score(m, {"1": counts, "2": 0})["1"]
     assert r.points == points
@@ -349,7 +358,11 @@ def test_stages_latest_wins_and_every_layer_stays_visible() -> None:
     card = parindex.score(m, a)
     r = card["1.2"]
     assert r.points == 2.5 and r.stage == "appraisal2"
-    assert [(la.stage, la.points) for la in r.layers] == [("self", 3.0), ("appraisal1", 2.0), ("appraisal2", 2.5)]
+    assert [(la.stage, la.points) for la in r.layers] == [
+        ("self", 3.0),
+        ("appraisal1", 2.0),
+        ("appraisal2", 2.5),
+    ]
     assert parindex.score(m, a, upto="self").points == 10.0
     assert parindex.score(m, a, upto="appraisal1").points == 9.0
 

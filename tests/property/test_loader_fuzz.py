@@ -27,14 +27,39 @@ def trees(draw: st.DrawFn) -> dict[str, Any]:
             kind = draw(st.sampled_from(["points", "levels", "bands", "satisfaction", "formula"]))
             rule: dict[str, Any]
             if kind == "levels":
-                rule = {"kind": "levels", "levels": [{"code": "full", "points": mx}, {"code": "half", "points": mx / 2}, {"code": "none", "points": 0}]}
+                rule = {
+                    "kind": "levels",
+                    "levels": [
+                        {"code": "full", "points": mx},
+                        {"code": "half", "points": mx / 2},
+                        {"code": "none", "points": 0},
+                    ],
+                }
             elif kind == "bands":
-                rule = {"kind": "bands", "bands": [{"range": "[80, 100]", "points": mx}, {"range": "[50, 80)", "points": mx / 2}, {"range": "[0, 50)", "points": 0}]}
+                rule = {
+                    "kind": "bands",
+                    "bands": [
+                        {"range": "[80, 100]", "points": mx},
+                        {"range": "[50, 80)", "points": mx / 2},
+                        {"range": "[0, 50)", "points": 0},
+                    ],
+                }
             elif kind == "formula":
-                rule = {"kind": "formula", "expr": "b / a * " + str(mx), "inputs": {"a": {}, "b": {"max": "a"}}, "clamp": True, "on_zero_division": 0}
+                rule = {
+                    "kind": "formula",
+                    "expr": "b / a * " + str(mx),
+                    "inputs": {"a": {}, "b": {"max": "a"}},
+                    "clamp": True,
+                    "on_zero_division": 0,
+                }
             else:
                 rule = {"kind": kind}
-            return {"code": code, "label": {"vi": f"Mục {code}", "en": f"Item {code}"}, "max": mx, "rule": rule}
+            return {
+                "code": code,
+                "label": {"vi": f"Mục {code}", "en": f"Item {code}"},
+                "max": mx,
+                "rule": rule,
+            }
         n = draw(st.integers(1, 4))
         kids = [node(f"{code}.{i}", depth + 1) for i in range(1, n + 1)]
         return {"code": code, "label": f"Mục {code}", "children": kids}
@@ -48,9 +73,17 @@ def trees(draw: st.DrawFn) -> dict[str, Any]:
     for n in top:
         n["method"] = draw(st.sampled_from(["appraisal", "survey", "sipas", "statistics"]))
     return {
-        "parindex": 1, "issuer": "fuzz", "scheme": "unit", "version": "2024", "years": [2024],
-        "title": {"vi": "Thử", "en": "Fuzz"}, "status": "inferred", "detail": "full",
-        "legal_basis": {"decision": "FUZZ"}, "scale": scale, "not_applicable": draw(st.sampled_from(["drop", "share", "earned"])),
+        "parindex": 1,
+        "issuer": "fuzz",
+        "scheme": "unit",
+        "version": "2024",
+        "years": [2024],
+        "title": {"vi": "Thử", "en": "Fuzz"},
+        "status": "inferred",
+        "detail": "full",
+        "legal_basis": {"decision": "FUZZ"},
+        "scale": scale,
+        "not_applicable": draw(st.sampled_from(["drop", "share", "earned"])),
         "nodes": top,
     }
 
@@ -90,14 +123,25 @@ def test_random_valid_trees_load(data: dict[str, Any]) -> None:
 
 
 CORRUPTIONS = [
-    "bad_type", "duplicate_code", "sum_off", "broken_formula", "unknown_key", "negative_scale",
-    "bad_method", "level_too_high", "bad_band", "empty_children", "missing_label",
+    "bad_type",
+    "duplicate_code",
+    "sum_off",
+    "broken_formula",
+    "unknown_key",
+    "negative_scale",
+    "bad_method",
+    "level_too_high",
+    "bad_band",
+    "empty_children",
+    "missing_label",
 ]
 
 
 @FAST
 @given(trees(), st.sampled_from(CORRUPTIONS), st.data())
-def test_corruptions_raise_the_librarys_error(data: dict[str, Any], kind: str, extra: st.DataObject) -> None:
+def test_corruptions_raise_the_librarys_error(
+    data: dict[str, Any], kind: str, extra: st.DataObject
+) -> None:
     bad = copy.deepcopy(data)
     leaf = extra.draw(st.sampled_from(leaves(bad)))
     if kind == "bad_type":
@@ -110,7 +154,14 @@ def test_corruptions_raise_the_librarys_error(data: dict[str, Any], kind: str, e
     elif kind == "sum_off":
         leaf["max"] = float(leaf["max"]) + 0.25
     elif kind == "broken_formula":
-        leaf["rule"] = {"kind": "formula", "expr": extra.draw(st.sampled_from(["(a + ", "a +* b", "import os", "a ** 2", "1/0 + a", "__x__(a)"])), "inputs": {"a": {}}, "clamp": True}
+        leaf["rule"] = {
+            "kind": "formula",
+            "expr": extra.draw(
+                st.sampled_from(["(a + ", "a +* b", "import os", "a ** 2", "1/0 + a", "__x__(a)"])
+            ),
+            "inputs": {"a": {}},
+            "clamp": True,
+        }
     elif kind == "unknown_key":
         leaf[extra.draw(st.sampled_from(["maxx", "weight", "Max", "rules"]))] = 1
     elif kind == "negative_scale":
@@ -118,11 +169,30 @@ def test_corruptions_raise_the_librarys_error(data: dict[str, Any], kind: str, e
     elif kind == "bad_method":
         bad["nodes"][0]["method"] = "guess"
     elif kind == "level_too_high":
-        leaf["rule"] = {"kind": "levels", "levels": [{"code": "x", "points": float(leaf["max"]) + 1}, {"code": "y", "points": 0}]}
+        leaf["rule"] = {
+            "kind": "levels",
+            "levels": [{"code": "x", "points": float(leaf["max"]) + 1}, {"code": "y", "points": 0}],
+        }
     elif kind == "bad_band":
-        leaf["rule"] = {"kind": "bands", "bands": [{"range": extra.draw(st.sampled_from(["[80, 100", "80-100", "[100, 80]", "(5, 5)"])), "points": 0}, {"range": "[0, 80)", "points": 0}]}
+        leaf["rule"] = {
+            "kind": "bands",
+            "bands": [
+                {
+                    "range": extra.draw(
+                        st.sampled_from(["[80, 100", "80-100", "[100, 80]", "(5, 5)"])
+                    ),
+                    "points": 0,
+                },
+                {"range": "[0, 80)", "points": 0},
+            ],
+        }
     elif kind == "empty_children":
-        bad["nodes"][0] = {"code": bad["nodes"][0]["code"], "label": "x", "method": "appraisal", "children": []}
+        bad["nodes"][0] = {
+            "code": bad["nodes"][0]["code"],
+            "label": "x",
+            "method": "appraisal",
+            "children": [],
+        }
     elif kind == "missing_label":
         del leaf["label"]
     try:
@@ -136,7 +206,9 @@ def test_corruptions_raise_the_librarys_error(data: dict[str, Any], kind: str, e
 
 @settings(max_examples=150, deadline=None)
 @given(trees(), st.data())
-def test_random_bytes_and_truncations_never_escape_as_other_errors(data: dict[str, Any], extra: st.DataObject) -> None:
+def test_random_bytes_and_truncations_never_escape_as_other_errors(
+    data: dict[str, Any], extra: st.DataObject
+) -> None:
     raw = bytearray(dump(data).encode("utf-8"))
     how = extra.draw(st.sampled_from(["flip", "truncate", "garbage", "insert"]))
     if how == "flip":
@@ -149,7 +221,11 @@ def test_random_bytes_and_truncations_never_escape_as_other_errors(data: dict[st
         raw = bytearray(extra.draw(st.binary(max_size=200)))
     else:
         i = extra.draw(st.integers(0, len(raw)))
-        raw[i:i] = extra.draw(st.sampled_from([b"\n  - [", b": : :", b"\t", b"&a *a", b"!!python/object:os.system {}\n", b"\x00"]))
+        raw[i:i] = extra.draw(
+            st.sampled_from(
+                [b"\n  - [", b": : :", b"\t", b"&a *a", b"!!python/object:os.system {}\n", b"\x00"]
+            )
+        )
     try:
         load_text(bytes(raw), file="fuzz.yaml")
     except MethodologyError:
@@ -165,7 +241,7 @@ def test_deep_nesting_is_refused_cleanly() -> None:
     else:
         raise AssertionError("accepted")
     data: dict[str, Any] = {"code": "1", "label": "x", "max": 1, "method": "appraisal"}
-    for i in range(30):
+    for _i in range(30):
         data = {"code": "1" + ".1" * 0, "label": "x", "method": "appraisal", "children": [data]}
     try:
         load_text(dump({"parindex": 1, "nodes": [data]}), file="deep2.yaml")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLES, make
 
 import parindex
 from parindex import Assessment, AssessmentError
 from parindex.schemes import Applicability, apply_applicability, load_applicability
+from tests.conftest import EXAMPLES, make
 
 # A tree of scale 10:  1 (max 6) = 1.1 (max 2) + 1.2 (max 4);  2 (max 4).
 TREE = """\

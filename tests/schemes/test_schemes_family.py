@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLES
 
 import parindex
 from parindex import Assessment, MethodologyError, UnitError
 from parindex.schemes import SchemeFamily, families, load_applicability, load_family, score_family
 from parindex.units import UnitList, load_unit_list
+from tests.conftest import EXAMPLES
 
 FAMILY = EXAMPLES / "illustrative-family.yaml"
 DEPT = str(EXAMPLES / "illustrative-department-scheme.yaml")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import EXAMPLES
 
 import parindex
 from parindex import Assessment, UnitError
 from parindex.schemes import Applicability, check_units, load_applicability
 from parindex.units import UnitList, load_unit_list
+from tests.conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")

@@ -59,8 +59,12 @@ def test_wrong_type_says_what_was_expected() -> None:
 
 
 def test_children_must_add_up() -> None:
-    e = err(full('  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    children:\n'
-                 '      - {code: "1.1", label: x, max: 4}\n      - {code: "1.2", label: y, max: 5}\n'))
+    e = err(
+        full(
+            '  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    children:\n'
+            '      - {code: "1.1", label: x, max: 4}\n      - {code: "1.2", label: y, max: 5}\n'
+        )
+    )
     assert "add up to 9, not to this node's maximum 10" in str(e) and e.code == "1"
 
 
@@ -70,50 +74,88 @@ def test_total_must_equal_scale() -> None:
 
 
 def test_code_must_match_parent() -> None:
-    e = err(full('  - code: "1"\n    label: a\n    method: appraisal\n    children:\n'
-                 '      - {code: "2.1", label: x, max: 10}\n'))
+    e = err(
+        full(
+            '  - code: "1"\n    label: a\n    method: appraisal\n    children:\n'
+            '      - {code: "2.1", label: x, max: 10}\n'
+        )
+    )
     assert "belongs under 2" in str(e) and e.code == "2.1"
 
 
 def test_duplicate_codes() -> None:
-    e = err(full('  - {code: "1", label: a, max: 5, method: appraisal}\n  - {code: "1", label: b, max: 5, method: appraisal}\n'))
+    e = err(
+        full(
+            '  - {code: "1", label: a, max: 5, method: appraisal}\n  - {code: "1", label: b, max: 5, method: appraisal}\n'
+        )
+    )
     assert "duplicate node code" in str(e)
 
 
 def test_level_worth_more_than_the_maximum() -> None:
-    e = err(full('  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    rule:\n      kind: levels\n'
-                 '      levels: [{code: x, points: 11}, {code: y, points: 0}]\n'))
+    e = err(
+        full(
+            '  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    rule:\n      kind: levels\n'
+            "      levels: [{code: x, points: 11}, {code: y, points: 0}]\n"
+        )
+    )
     assert "can give 0 to 11 points, outside this node's bounds 0 to 10" in str(e)
 
 
 def test_malformed_formula_points_at_the_formula() -> None:
     with pytest.raises(ExpressionError) as e:
-        load_text(full('  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    rule:\n      kind: formula\n'
-                       '      inputs: {a: {}, b: {}}\n      expr: "(b / a * "\n      clamp: true\n'), file="bad.yaml")
+        load_text(
+            full(
+                '  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    rule:\n      kind: formula\n'
+                '      inputs: {a: {}, b: {}}\n      expr: "(b / a * "\n      clamp: true\n'
+            ),
+            file="bad.yaml",
+        )
     assert e.value.line == 21 and e.value.code == "1" and "formula" in str(e.value)
 
 
 def test_formula_with_unknown_name() -> None:
     with pytest.raises(ExpressionError, match="z"):
-        load_text(full('  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    rule:\n      kind: formula\n'
-                       '      inputs: {a: {}}\n      expr: "a + z"\n      clamp: true\n'), file="bad.yaml")
+        load_text(
+            full(
+                '  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    rule:\n      kind: formula\n'
+                '      inputs: {a: {}}\n      expr: "a + z"\n      clamp: true\n'
+            ),
+            file="bad.yaml",
+        )
 
 
 def test_overlapping_and_gapped_bands() -> None:
-    e = err(full('  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    rule:\n      kind: bands\n'
-                 '      bands: [{range: "[0, 50]", points: 0}, {range: "[50, 100]", points: 10}]\n'))
+    e = err(
+        full(
+            '  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    rule:\n      kind: bands\n'
+            '      bands: [{range: "[0, 50]", points: 0}, {range: "[50, 100]", points: 10}]\n'
+        )
+    )
     assert "overlap" in str(e)
-    e = err(full('  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    rule:\n      kind: bands\n'
-                 '      bands: [{range: "[0, 50)", points: 0}, {range: "(50, 100]", points: 10}]\n'))
+    e = err(
+        full(
+            '  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    rule:\n      kind: bands\n'
+            '      bands: [{range: "[0, 50)", points: 0}, {range: "(50, 100]", points: 10}]\n'
+        )
+    )
     assert "the value 50 falls in none of the bands" in str(e)
 
 
 def test_grouping_thresholds_must_be_ordered_and_cover() -> None:
-    g = 'grouping:\n  status: confirmed\n  groups: [{code: A, min: 80}, {code: B, min: 90}, {code: C, min: 0}]\n'
-    e = err(HEADER.format(scale=10, na="drop", missing="zero") + g + 'nodes:\n  - {code: "1", label: a, max: 10, method: appraisal}\n')
+    g = "grouping:\n  status: confirmed\n  groups: [{code: A, min: 80}, {code: B, min: 90}, {code: C, min: 0}]\n"
+    e = err(
+        HEADER.format(scale=10, na="drop", missing="zero")
+        + g
+        + 'nodes:\n  - {code: "1", label: a, max: 10, method: appraisal}\n'
+    )
     assert "must decrease" in str(e)
-    g = 'grouping:\n  status: confirmed\n  groups: [{code: A, min: 90}, {code: B, min: 80}]\n'
-    e = err(HEADER.format(scale=10, na="drop", missing="zero") + g + 'nodes:\n  - {code: "1", label: a, max: 10, method: appraisal}\n')
+    g = "grouping:\n  status: confirmed\n  groups: [{code: A, min: 90}, {code: B, min: 80}]\n"
+    e = err(
+        HEADER.format(scale=10, na="drop", missing="zero")
+        + g
+        + 'nodes:\n  - {code: "1", label: a, max: 10, method: appraisal}\n'
+    )
     assert "cover the scale" in str(e)
 
 
@@ -128,15 +170,21 @@ def test_garbage_bytes() -> None:
 
 
 def test_unknown_maximum_is_first_class() -> None:
-    text = full('  - {code: TD, label: a, max: null, status: unknown, method: appraisal}\n'
-                '  - {code: SIPAS, label: b, max: 4, method: sipas, rule: {kind: satisfaction}}\n')
+    text = full(
+        "  - {code: TD, label: a, max: null, status: unknown, method: appraisal}\n"
+        "  - {code: SIPAS, label: b, max: 4, method: sipas, rule: {kind: satisfaction}}\n"
+    )
     m = load_text(text, file="partial.yaml")
     assert not m.complete and [n.code for n in m.unknown] == ["TD"]
 
 
 def test_null_max_with_known_children_is_refused() -> None:
-    e = err(full('  - code: "1"\n    label: a\n    max: null\n    method: appraisal\n    children:\n'
-                 '      - {code: "1.1", label: x, max: 10}\n'))
+    e = err(
+        full(
+            '  - code: "1"\n    label: a\n    max: null\n    method: appraisal\n    children:\n'
+            '      - {code: "1.1", label: x, max: 10}\n'
+        )
+    )
     assert "the maximum is their sum, 10" in str(e)
 
 
@@ -148,7 +196,9 @@ def test_leaf_needs_a_method() -> None:
 def test_dates_stay_text_and_no_yes_is_not_a_boolean() -> None:
     m = make(GOOD)
     assert m.legal_basis.decision == "TEST"
-    text = full('  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    rule:\n      kind: levels\n'
-                '      levels: [{code: yes, points: 10}, {code: no, points: 0}]\n')
+    text = full(
+        '  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    rule:\n      kind: levels\n'
+        "      levels: [{code: yes, points: 10}, {code: no, points: 0}]\n"
+    )
     m = load_text(text, file="x.yaml")
     assert [lv.code for lv in m["1"].rule.levels] == ["yes", "no"]  # type: ignore[union-attr]

@@ -20,8 +20,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_shipped_file_loads_and_sits_where_its_id_says() -> None:
     ids = shipped_ids()
-    assert {"vn-moha/province/2017", "vn-moha/province/2019", "vn-moha/province/2020",
-            "vn-moha/province/2022"} <= set(ids)
+    assert {
+        "vn-moha/province/2017",
+        "vn-moha/province/2019",
+        "vn-moha/province/2020",
+        "vn-moha/province/2022",
+    } <= set(ids)
     for ident in ids:
         m = parindex.load(ident)
         assert m.id == ident
@@ -31,18 +35,25 @@ def test_every_shipped_file_loads_and_sits_where_its_id_says() -> None:
 @pytest.mark.parametrize("ident", [i for i in shipped_ids() if "/sipas/" not in i])
 def test_scoring_files_match_the_json_schema(ident: str) -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    data = json.loads(json.dumps(load_yaml((ROOT / "methodology" / f"{ident}.yaml").read_bytes(), file=ident)))
+    data = json.loads(
+        json.dumps(load_yaml((ROOT / "methodology" / f"{ident}.yaml").read_bytes(), file=ident))
+    )
     jsonschema.validate(data, json_schema())
 
 
 def test_schema_in_docs_equals_the_packaged_schema() -> None:
-    assert json.loads((ROOT / "docs" / "methodology.schema.json").read_text(encoding="utf-8")) == json_schema()
+    assert (
+        json.loads((ROOT / "docs" / "methodology.schema.json").read_text(encoding="utf-8"))
+        == json_schema()
+    )
 
 
 @pytest.mark.parametrize("ident", shipped_ids())
 def test_docs_page_is_generated_from_the_file(ident: str) -> None:
     doc = ROOT / "docs" / "methodologies" / page_name(ident)
-    assert doc.is_file(), f"run: python -m parindex.methodology.pages docs/methodologies ({doc} missing)"
+    assert doc.is_file(), (
+        f"run: python -m parindex.methodology.pages docs/methodologies ({doc} missing)"
+    )
     assert doc.read_text(encoding="utf-8") == page(parindex.load(ident)), (
         "the page is out of date: python -m parindex.methodology.pages docs/methodologies"
     )
@@ -58,7 +69,12 @@ def test_known_numbers_of_the_shipped_files() -> None:
     m20 = parindex.load("vn-moha/province/2020")
     assert not m20.complete and m20["SIPAS"].max == 10 and m20["TD"].max is None
     m22 = parindex.load("vn-moha/province/2022")
-    assert [(n.code, n.max) for n in m22.top] == [("TD", 61.5), ("KTXH", 6.5), ("XHH", 22), ("SIPAS", 10)]
+    assert [(n.code, n.max) for n in m22.top] == [
+        ("TD", 61.5),
+        ("KTXH", 6.5),
+        ("XHH", 22),
+        ("SIPAS", 10),
+    ]
     assert m22.years == (2022, 2023) and m22.legal_basis.decision == "876/QĐ-BNV"
     assert [g.min for g in m22.grouping.groups] == [90, 80, 0]  # type: ignore[union-attr]
 
@@ -89,7 +105,10 @@ def test_unknown_ids_are_clear() -> None:
 
 def test_available_lists_encoded_and_known() -> None:
     infos = {i.id: i for i in parindex.available()}
-    assert infos["vn-moha/province/2022"].encoded and infos["vn-moha/province/2022"].detail == "components"
+    assert (
+        infos["vn-moha/province/2022"].encoded
+        and infos["vn-moha/province/2022"].detail == "components"
+    )
     assert not infos["vn-moha/province/2020"].complete
     assert not infos["vn-moha/province/2024"].encoded
 
@@ -99,7 +118,11 @@ def test_partial_methodology_totals_what_is_known_and_refuses_the_rest() -> None
     # MOHA 2020 table style: four components given; the total and index are known (scale 100)
     card = parindex.score(m, {"TD": 60.1, "KTXH": 4.9, "XHH": 15.2, "SIPAS": 82.0})
     assert card.points == pytest.approx(60.1 + 4.9 + 15.2 + 8.2)
-    assert card.max_points == 100 and card["TD"].index is None and card["SIPAS"].index == pytest.approx(82.0)
+    assert (
+        card.max_points == 100
+        and card["TD"].index is None
+        and card["SIPAS"].index == pytest.approx(82.0)
+    )
     with pytest.raises(parindex.UnknownValueError, match="maximum is not known"):
         parindex.score(m, {"TD": parindex.NA, "KTXH": 4.9, "XHH": 15.2, "SIPAS": 82.0})
 

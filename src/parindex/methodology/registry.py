@@ -23,7 +23,15 @@ from . import yamlio
 from .loader import parse_methodology
 from .model import Methodology
 
-__all__ = ["KnownDecision", "MethodologyInfo", "available", "known", "load", "load_file", "shipped_root"]
+__all__ = [
+    "KnownDecision",
+    "MethodologyInfo",
+    "available",
+    "known",
+    "load",
+    "load_file",
+    "shipped_root",
+]
 
 
 def shipped_root() -> Traversable:
