@@ -1031,7 +1031,7 @@ def score_many(
         table.units,
         table.periods,
         table.unit_types,
-        upto,
+        upto_name,
         pts,
         adj,
         raw,
@@ -1278,7 +1278,8 @@ class _Engine:
                         for c in reg:
                             kid_max = m.nodes[plan.codes[c]].max or 0.0
                             applicable = applicable + np.where(DROP[c], 0.0, kid_max)
-                        base = np.where(cap_like, applicable, base)
+                        capped_base = np.where(applicable < mx, applicable, mx)
+                        base = np.where(cap_like, capped_base, base)
                 zero = sharing & (base == 0) & ~all_dropped
                 _mark(bad, np.flatnonzero(zero))
                 factor = mxv / np.where(base == 0, 1.0, base)

@@ -14,7 +14,7 @@ import attrs
 
 from .assessment import STAGES, Assessment, Entry, stage_name
 from .card import Layer, NodeResult, ScoreCard
-from .errors import AssessmentError, ParIndexError, UnknownValueError
+from .errors import AssessmentError, ParIndexError, ScoringError, UnknownValueError
 from .methodology.model import ROOT, Methodology, Node
 from .methodology.rules import fmt
 
@@ -160,6 +160,8 @@ def score(
     policy = missing or m.missing
     if policy not in ("zero", "block"):
         raise ParIndexError("missing must be 'zero' or 'block'", value=policy)
+    if upto is not None:
+        upto = stage_name(upto, unit=a.unit)
     inputs = resolve(m, a, upto)
     if policy == "block":
         absent = [c for c, li in inputs.items() if li.missing]
@@ -320,7 +322,14 @@ def _evaluate(m: Methodology, inputs: Mapping[str, LeafInput], unit: str) -> dic
                     unit=unit,
                     code=code,
                 )
-            base = mx - reduction if not cap_like else _applicable_cap(m, regular, res, dropped)
+            base = mx - reduction if not cap_like else _applicable_cap(m, mx, regular, dropped)
+            if base == 0:
+                raise ScoringError(
+                    "cannot share the points of items that do not apply: the applicable items "
+                    "below this node have a maximum of 0",
+                    unit=unit,
+                    code=code,
+                )
             shared = mx / base
             s = s * shared
             adj = mx
@@ -345,13 +354,14 @@ def _evaluate(m: Methodology, inputs: Mapping[str, LeafInput], unit: str) -> dic
 
 
 def _applicable_cap(
-    m: Methodology, regular: list[str], res: Mapping[str, NodeResult], dropped: Mapping[str, bool]
+    m: Methodology, mx: float, regular: list[str], dropped: Mapping[str, bool]
 ) -> float:
+    """The share base of a capped node: what its applicable items can reach, at most the cap."""
     total = 0.0
     for c in regular:
         if not dropped[c]:
             total = total + (m.nodes[c].max or 0.0)
-    return total
+    return min(mx, total)
 
 
 _ = fmt

@@ -401,3 +401,60 @@ def test_bonus_and_penalty_caps_are_recorded() -> None:
     top = parindex.score(m, {"1": 10, "B1": 1, "B2": 1, "P1": {"v": 0}})
     assert top.points == 10 and top.total.clamped == "max" and top.total.raw == 12
     assert "" in top.clamped
+
+
+CAPPED = """
+- code: "1"
+  label: Tiêu chí có trần điểm
+  max: 2
+  aggregate: capped
+  method: appraisal
+  children:
+    - {code: "1.1", label: a, max: 1.5}
+    - {code: "1.2", label: b, max: 1.5}
+    - {code: "1.3", label: c, max: 1.5}
+- code: "2"
+  label: Khác
+  max: 8
+  method: appraisal
+"""
+
+
+def test_share_under_a_cap_does_not_shrink_points() -> None:
+    m = make(CAPPED, na="share")
+    # 1.3 does not apply; 1.1 + 1.2 can still reach the cap of 2, so nothing is scaled:
+    # base = min(2, 1.5 + 1.5) = 2, factor 2 / 2 = 1; points 1 + 0.5 = 1.5
+    card = parindex.score(m, {"1.1": 1, "1.2": 0.5, "1.3": parindex.NA, "2": 8})
+    assert card["1"].points == 1.5 and card["1"].shared == 1.0
+    # 1.2 and 1.3 do not apply: base = min(2, 1.5) = 1.5, factor 2 / 1.5; 1.5 × 4/3 = 2
+    card = parindex.score(m, {"1.1": 1.5, "1.2": parindex.NA, "1.3": parindex.NA, "2": 8})
+    assert card["1"].points == pytest.approx(2.0) and card.points == pytest.approx(10.0)
+    assert (
+        parindex.score_many(m, [{"1.1": 1.5, "1.2": parindex.NA, "1.3": parindex.NA, "2": 8}])[0]
+        == card
+    )
+
+
+def test_share_into_items_worth_nothing_is_a_clear_error() -> None:
+    m = make(
+        """
+- code: "1"
+  label: x
+  method: appraisal
+  children:
+    - {code: "1.1", label: a, max: 0, min: -1}
+    - {code: "1.2", label: b, max: 10}
+""",
+        na="share",
+    )
+    with pytest.raises(ScoringError, match="maximum of 0"):
+        parindex.score(m, parindex.Assessment.from_mapping({"1.1": 0, "1.2": "NA"}, unit="Xã C"))
+    with pytest.raises(ScoringError, match="maximum of 0"):
+        parindex.score_many(m, [{"1.1": 0, "1.2": "NA"}])
+
+
+def test_card_records_the_normalised_stage_name() -> None:
+    m = make(NA_TREE)
+    a = parindex.Assessment("u", {"self": {"1.1": 1}, "appraisal1": {"1.1": 2}})
+    assert parindex.score(m, a, upto="appraisal").upto == "appraisal1"
+    assert parindex.score_many(m, [a], upto="appraisal")[0].upto == "appraisal1"

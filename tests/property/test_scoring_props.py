@@ -273,7 +273,8 @@ def test_parent_is_the_aggregate_of_its_children(data: st.DataObject) -> None:
                     for k in regular
                     if k not in dropped  # type: ignore[misc]
                 )
-                base = applicable if cap_like else node.max - math.fsum(removed)
+                # a cap is shared only up to the cap: items that still reach it need no scaling
+                base = min(node.max, applicable) if cap_like else node.max - math.fsum(removed)
                 assert r.shared is not None
                 assert math.isclose(r.shared, node.max / base, rel_tol=1e-9)
                 total *= node.max / base
