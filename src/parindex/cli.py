@@ -17,15 +17,9 @@ __all__ = ["main"]
 
 
 def _methodology(ref: str) -> Any:
-    from .methodology.registry import load, load_file
+    from .methodology.registry import resolve
 
-    p = Path(ref)
-    if p.suffix in (".yaml", ".yml") and p.exists():
-        return load_file(p)
-    if "@" in ref:
-        ident, year = ref.split("@", 1)
-        return load(ident, year=int(year))
-    return load(ref)
+    return resolve(ref)
 
 
 def _cmd_methodologies(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ from .errors import AssessmentError, ParIndexError, ScoringError, UnknownValueEr
 from .methodology.model import ROOT, Methodology, Node
 from .methodology.rules import fmt
 
-__all__ = ["LeafInput", "resolve", "score"]
+__all__ = ["LeafInput", "applies", "resolve", "score"]
 
 
 @attrs.frozen
@@ -34,7 +34,8 @@ class LeafInput:
     evidence: tuple[str, ...] = ()
 
 
-def _applies(m: Methodology, node: Node, unit_type: str | None) -> bool:
+def applies(m: Methodology, node: Node, unit_type: str | None) -> bool:
+    """Whether a node applies to a unit type (its own and its ancestors' ``applies_to``)."""
     if unit_type is None:
         return True
     n: Node | None = node
@@ -94,7 +95,7 @@ def resolve(m: Methodology, a: Assessment, upto: str | None = None) -> dict[str,
     out: dict[str, LeafInput] = {}
     for leaf in m.leaves():
         code = leaf.code
-        applies = _applies(m, leaf, a.unit_type)
+        applicable = applies(m, leaf, a.unit_type)
         covering = next((c for c in [x.code for x in m.ancestors(code)] if c in na_nodes), None)
         layers: list[tuple[str, Entry, Any]] = []
         for st in stages:
@@ -104,7 +105,7 @@ def resolve(m: Methodology, a: Assessment, upto: str | None = None) -> dict[str,
             if e.not_applicable:
                 layers.append((st, e, None))
                 continue
-            if not applies:
+            if not applicable:
                 raise AssessmentError(
                     f"this item does not apply to units of type {a.unit_type!r}; remove the input",
                     unit=unit,
@@ -126,9 +127,13 @@ def resolve(m: Methodology, a: Assessment, upto: str | None = None) -> dict[str,
             except ParIndexError as exc:
                 raise exc.with_context(unit=unit, code=code, stage=st) from None
             layers.append((st, e, checked))
-        if not applies or covering is not None:
+        if not applicable or covering is not None:
             out[code] = LeafInput(
-                None if not applies else na_nodes[covering or ""], None, True, False, tuple(layers)
+                None if not applicable else na_nodes[covering or ""],
+                None,
+                True,
+                False,
+                tuple(layers),
             )
         elif layers:
             st, e, checked = layers[-1]

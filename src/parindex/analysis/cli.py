@@ -12,17 +12,9 @@ __all__ = ["add_parser", "load_inputs", "pick_card"]
 
 
 def _methodology(ref: str) -> Any:
-    from pathlib import Path
+    from ..methodology.registry import resolve
 
-    from ..methodology.registry import load, load_file
-
-    p = Path(ref)
-    if p.suffix in (".yaml", ".yml") and p.exists():
-        return load_file(p)
-    if "@" in ref:
-        ident, year = ref.split("@", 1)
-        return load(ident, year=int(year))
-    return load(ref)
+    return resolve(ref)
 
 
 def load_inputs(methodology: str, paths: list[str]) -> list[Any]:

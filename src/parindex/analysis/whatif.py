@@ -24,7 +24,7 @@ from ..errors import AssessmentError, MethodologyError, ParIndexError
 from ..methodology.loader import parse_methodology
 from ..methodology.model import ROOT, Methodology, Node
 from ..methodology.rules import Band, BandsRule, ProportionalRule, Rule
-from ..scoring import score
+from ..scoring import applies, score
 from .rank import Ranking, rank
 
 __all__ = ["WhatIf", "assessment_of", "methodology_data", "modify", "rescore", "what_if"]
@@ -50,7 +50,7 @@ def assessment_of(card: ScoreCard) -> Assessment:
             )
             stages.setdefault(layer.stage, {})[r.code] = entry
         if r.not_applicable and not any(la.not_applicable for la in r.layers):
-            if _applies(m, r.node, card.unit_type):
+            if applies(m, r.node, card.unit_type):
                 stages.setdefault(r.stage or "self", {})[r.code] = Entry(None, True)
     ordered = {s: stages[s] for s in STAGES if s in stages}
     return Assessment(card.unit, ordered, card.period, card.unit_type)
@@ -60,17 +60,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): v for k, v in value.items()}
     return value
-
-
-def _applies(m: Methodology, node: Node, unit_type: str | None) -> bool:
-    if unit_type is None:
-        return True
-    n: Node | None = node
-    while n is not None and n.code != ROOT:
-        if n.applies_to is not None and unit_type not in n.applies_to:
-            return False
-        n = m.nodes[n.parent] if n.parent is not None else None
-    return True
 
 
 def rescore(

@@ -30,6 +30,7 @@ __all__ = [
     "known",
     "load",
     "load_file",
+    "resolve",
     "shipped_root",
 ]
 
@@ -254,6 +255,23 @@ def load(ident: str, year: int | None = None) -> Any:
         "expected an id such as 'vn-moha/province/2022' or 'vn-moha/province' with a year",
         value=ident,
     )
+
+
+def resolve(ref: str) -> Any:
+    """A methodology from what a person types: an id (``vn-moha/province/2022``), an id with a
+    year (``vn-moha/province@2023``), or the path of a YAML file."""
+    p = Path(ref)
+    if p.suffix in (".yaml", ".yml") and p.exists():
+        return load_file(p)
+    if "@" in ref:
+        ident, year = ref.split("@", 1)
+        try:
+            return load(ident, year=int(year))
+        except ValueError:
+            raise MethodologyError(
+                "expected id@year, e.g. vn-moha/province@2023", value=ref
+            ) from None
+    return load(ref)
 
 
 def load_file(path: str | os.PathLike[str]) -> Any:
