@@ -85,8 +85,8 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def run_template(args: argparse.Namespace) -> int:
     from ..assessment import read_assessments
-    from ..cli import _methodology
     from ..errors import ParIndexError
+    from ..methodology.registry import resolve as _methodology
     from .xlsx import write_workbook
 
     m = _methodology(args.methodology)
