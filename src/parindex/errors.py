@@ -9,12 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "AnnexError",
     "AssessmentError",
+    "CrosswalkError",
     "ExpressionError",
     "MethodologyError",
     "MissingExtraError",
     "NotEncodedError",
     "ParIndexError",
+    "ResponsibilityError",
     "ScoringError",
     "SurveyError",
     "UnitError",
@@ -138,6 +141,18 @@ class SurveyError(ParIndexError):
 
 class UnitError(ParIndexError):
     """A province or unit could not be found or is not valid on the date asked for."""
+
+
+class ResponsibilityError(ParIndexError):
+    """A responsibility map or cascade file is wrong (unknown code, no lead unit, unknown unit)."""
+
+
+class CrosswalkError(ParIndexError):
+    """A crosswalk file is wrong: unknown code, a code mapped twice, a kind that does not fit."""
+
+
+class AnnexError(MethodologyError):
+    """An annex table cannot be read (missing columns, bad numbers, codes out of order)."""
 
 
 class MissingExtraError(ParIndexError, ImportError):

@@ -28,17 +28,13 @@ from typing import Any
 
 import attrs
 
-from ..errors import MethodologyError, ParIndexError
+from ..errors import CrosswalkError, MethodologyError
 from ..methodology.model import Methodology
 from ..methodology.yamlio import load_yaml
 
 __all__ = ["KINDS", "Crosswalk", "CrosswalkError", "Link", "load_crosswalk"]
 
 KINDS = ("same", "renamed", "split", "merged", "reweighted")
-
-
-class CrosswalkError(ParIndexError):
-    """A crosswalk file is wrong: unknown code, a code mapped twice, a kind that does not fit."""
 
 
 @attrs.frozen

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..card import ScoreCard, present, present_vi
-from ..errors import ParIndexError
+from ..errors import ResponsibilityError
 from ..methodology.model import Label, Methodology
 from ..methodology.yamlio import load_yaml
 
@@ -79,10 +79,6 @@ PLACEHOLDERS = (
     "lead",
     "cooperating",
 )
-
-
-class ResponsibilityError(ParIndexError):
-    """A responsibility map or cascade file is wrong (unknown code, no lead unit, unknown unit)."""
 
 
 def _nfc(s: str) -> str:

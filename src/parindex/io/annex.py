@@ -37,7 +37,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import MethodologyError, MissingExtraError
+from ..errors import AnnexError, MethodologyError, MissingExtraError
 from ..methodology.model import Methodology
 
 __all__ = [
@@ -49,10 +49,6 @@ __all__ = [
     "read_annex",
     "read_annex_rows",
 ]
-
-
-class AnnexError(MethodologyError):
-    """An annex table cannot be read (missing columns, bad numbers, codes out of order)."""
 
 
 # -- text helpers ---------------------------------------------------------------------------------
