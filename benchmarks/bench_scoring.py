@@ -42,6 +42,7 @@ from parindex.batch import AssessmentTable, compile_plan, score_many
 from parindex.methodology.loader import load_text
 from parindex.methodology.model import Methodology, Node
 from parindex.methodology.rules import (
+    RULE_KINDS,
     BandsRule,
     DeductionsRule,
     FormulaRule,
@@ -52,16 +53,7 @@ from parindex.methodology.rules import (
 )
 from parindex.scoring import score
 
-KINDS = (
-    "points",
-    "levels",
-    "bands",
-    "proportional",
-    "formula",
-    "deductions",
-    "survey_mean",
-    "satisfaction",
-)
+KINDS = tuple(RULE_KINDS)
 
 
 def _rule(kind: str, mx: float, rng: random.Random) -> dict[str, Any] | None:

@@ -38,6 +38,7 @@ from parindex.assessment import NA, STAGES, Assessment
 from parindex.methodology.loader import load_text
 from parindex.methodology.model import Methodology, Node
 from parindex.methodology.rules import (
+    RULE_KINDS,
     BandsRule,
     DeductionsRule,
     FormulaRule,
@@ -58,16 +59,7 @@ __all__ = [
     "random_value",
 ]
 
-KINDS = (
-    "points",
-    "levels",
-    "bands",
-    "proportional",
-    "formula",
-    "deductions",
-    "survey_mean",
-    "satisfaction",
-)
+KINDS = tuple(RULE_KINDS)
 UNIT_TYPES = ("district", "department")
 _MAXIMA = (1.0, 2.0, 3.0, 4.0, 5.0, 0.5, 1.5, 2.5, 0.25, 0.75, 0.3, 0.1, 1.7, 6.0, 10.0)
 

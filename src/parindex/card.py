@@ -9,13 +9,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from .assessment import STAGE_LABELS
 from .errors import ParIndexError
-from .methodology.model import METHOD_LABELS, ROOT, Group, Methodology, Node
+from .methodology.model import ROOT, Group, Methodology, Node
 from .methodology.rules import (
     BandsRule,
     DeductionsRule,
@@ -26,9 +26,6 @@ from .methodology.rules import (
     SurveyMeanRule,
     fmt,
 )
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["Layer", "NodeResult", "ScoreCard", "present"]
 
@@ -580,5 +577,4 @@ def explain(r: NodeResult, lang: str = "vi") -> str:
     if r.stage is not None:
         st = STAGE_LABELS.get(r.stage, (r.stage, r.stage))
         text += f" [{w['from']} {st[0].lower() if vi else st[1].lower()}]"
-    _ = METHOD_LABELS
     return text

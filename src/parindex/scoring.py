@@ -16,7 +16,6 @@ from .assessment import STAGES, Assessment, Entry, stage_name
 from .card import Layer, NodeResult, ScoreCard
 from .errors import AssessmentError, ParIndexError, ScoringError, UnknownValueError
 from .methodology.model import ROOT, Methodology, Node
-from .methodology.rules import fmt
 
 __all__ = ["LeafInput", "applies", "resolve", "score"]
 
@@ -367,6 +366,3 @@ def _applicable_cap(
         if not dropped[c]:
             total = total + (m.nodes[c].max or 0.0)
     return min(mx, total)
-
-
-_ = fmt

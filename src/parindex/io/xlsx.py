@@ -34,7 +34,7 @@ from typing import Any
 
 import attrs
 
-from ..assessment import NA, STAGE_LABELS, STAGES, Assessment, Entry, is_na_text
+from ..assessment import STAGE_LABELS, STAGES, Assessment, Entry, is_na_text
 from ..errors import AssessmentError, MissingExtraError, ParIndexError
 from ..methodology.model import ROOT, Methodology, Node
 from ..methodology.rules import (
@@ -1172,6 +1172,3 @@ def _cell_number(v: Any, fail: Any, ref: str, where: Any) -> float | int:
     if isinstance(x, int | float):
         return x
     raise fail("expected a number, found text", MAIN_SHEET, ref, value=v, **where)
-
-
-_ = NA

@@ -39,6 +39,7 @@ from .model import (
 )
 from .rules import (
     INF,
+    RULE_KINDS,
     BandsRule,
     DeductionItem,
     DeductionsRule,
@@ -213,21 +214,7 @@ def read_band(r: Reader, key: str, value: Any) -> Any:
 
 def read_rule(r: Reader, key: str, value: Any) -> Rule:
     sub = Reader(value, file=r.file, what="rule", code=r.code, mark=r.value_mark(key))
-    kind = sub.req(
-        "kind",
-        choice(
-            (
-                "points",
-                "levels",
-                "bands",
-                "proportional",
-                "formula",
-                "deductions",
-                "survey_mean",
-                "satisfaction",
-            )
-        ),
-    )
+    kind = sub.req("kind", choice(tuple(RULE_KINDS)))
     rule: Rule
     if kind == "points":
         rule = PointsRule()

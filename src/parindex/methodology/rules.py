@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ..errors import AssessmentError, ExpressionError, MethodologyError, UnknownValueError
+from ..errors import AssessmentError, UnknownValueError
 
 __all__ = [
     "RULE_KINDS",
@@ -705,5 +705,3 @@ RULE_KINDS: Mapping[str, type[Rule]] = {
         SatisfactionRule,
     )
 }
-
-_ = (ExpressionError, MethodologyError)
