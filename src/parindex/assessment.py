@@ -36,7 +36,6 @@ __all__ = [
     "NA",
     "STAGES",
     "STAGE_LABELS",
-    "ASSESSMENT_SUFFIXES",
     "Assessment",
     "Entry",
     "read_assessments",
@@ -411,10 +410,6 @@ def _read_csv(text: str, file: str) -> list[Assessment]:
         slot["unit_type"] = slot["unit_type"] or ut
         slot["stages"].setdefault(stage, {})[code] = entry
     return [Assessment(u, s["stages"], p, s["unit_type"]) for (u, p), s in units.items()]
-
-
-#: The file types :func:`read_assessments` reads (and so every command that takes assessments).
-ASSESSMENT_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 
 
 def read_assessments(

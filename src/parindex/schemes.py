@@ -40,10 +40,10 @@ from .assessment import STAGES, Assessment, Entry
 from .card import ScoreCard
 from .errors import AssessmentError, MethodologyError, ParIndexError, UnitError
 from .methodology import yamlio
-from .methodology.loader import read_label, read_legal, read_status, read_years
 from .methodology.model import Label, LegalBasis, Methodology
 from .methodology.registry import load as load_shipped
 from .methodology.registry import load_file as load_methodology_file
+from .methodology.yamlio import read_label, read_years
 from .scoring import score
 from .units import UNIT_TYPES, Province, Unit, UnitList, province
 
@@ -202,26 +202,8 @@ def parse_family(data: Any, *, file: str, base: Path | None = None) -> SchemeFam
     your own (``file: department.yaml``, relative to the family file's folder ``base``).
     """
     r = yamlio.Reader(data, file=file, what="family")
-    version_ = r.req("parindex", int)
-    if version_ != FORMAT_VERSION:
-        r.fail_key("parindex", f"this version of parindex reads format {FORMAT_VERSION}")
-    kind = r.req("kind", yamlio.text)
-    if kind != "family":
-        r.fail_key("kind", "a scheme family file has kind: family", value=kind)
-    issuer = r.req("issuer", yamlio.text)
-    version = r.req("version", yamlio.text)
-    ident = r.opt("id", yamlio.text, f"{issuer}/{version}")
-    if ident != f"{issuer}/{version}":
-        r.fail_key("id", f"the id must be issuer/version = {issuer}/{version}", value=ident)
-    years: tuple[int, ...] = r.req("years", read_years)
-    title = r.req("title", read_label)
-    status = r.req("status", read_status)
-    source = r.opt("source", yamlio.text)
-    legal = r.req("legal_basis", read_legal)
-    notes = r.opt("notes", list, [])
-    for note in notes:
-        if not isinstance(note, str):
-            r.fail_key("notes", "expected a list of texts", value=note)
+    head = yamlio.read_header(r, "family")
+    issuer, years = head.issuer, head.years
     prov_key = r.opt("province", yamlio.text)
     seq = r.req("members", list)
     r.done()
@@ -302,17 +284,17 @@ def parse_family(data: Any, *, file: str, base: Path | None = None) -> SchemeFam
             m.fail(f"members[{i + 1}]: {meth.id} is listed twice", value=meth.id)
         members.append(Member(meth, tuple(str(t) for t in types), member_years, mark[0] or None))
     return SchemeFamily(
-        id=ident,
+        id=head.id,
         issuer=issuer,
-        version=version,
+        version=head.version,
         years=years,
-        title=title,
-        status=status,
-        legal_basis=legal,
+        title=head.title,
+        status=head.status,
+        legal_basis=head.legal_basis,
         members=tuple(members),
         province=record,
-        source=source,
-        notes=tuple(_nfc(n) for n in notes),
+        source=head.source,
+        notes=tuple(n.strip() for n in head.notes),
         file=file,
     )
 

@@ -49,7 +49,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
         if not args.to_methodology or not args.to_assessments:
             raise ParIndexError("--crosswalk needs --to-methodology and --to-assessments")
-        later = pick_card(score_inputs(methodology(args.to_methodology), args.to_assessments), args.unit)
+        later = pick_card(
+            score_inputs(methodology(args.to_methodology), args.to_assessments), args.unit
+        )
         cw = load_crosswalk(args.crosswalk, card.methodology, later.methodology)
         vc = compare_versions(card, later, cw)
         if args.format == "json":

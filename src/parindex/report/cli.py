@@ -29,9 +29,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
         if not args.cascade_methodology or not args.cascade_assessments:
             raise ParIndexError("--cascade needs --cascade-methodology and --cascade-assessments")
-        unit_cards = score_inputs(
-            methodology(args.cascade_methodology), args.cascade_assessments
-        )
+        unit_cards = score_inputs(methodology(args.cascade_methodology), args.cascade_assessments)
         cascade = load_cascade(
             args.cascade,
             province_methodology=card.methodology,

@@ -22,8 +22,8 @@ import attrs
 
 from ..errors import MethodologyError
 from ..methodology import yamlio
-from ..methodology.loader import choice, nfc, read_label, read_legal, read_status, read_years
 from ..methodology.model import Label, LegalBasis
+from ..methodology.yamlio import choice, nfc, read_label, read_status
 
 __all__ = [
     "AGGREGATIONS",
@@ -332,27 +332,8 @@ class _TreeBuilder:
 def parse_survey_methodology(data: Any, *, file: str) -> SurveyMethodology:
     """Build a validated :class:`SurveyMethodology` from data read by ``yamlio.load_yaml``."""
     r = yamlio.Reader(data, file=file, what="survey methodology")
-    fmt_version = r.req("parindex", int)
-    if fmt_version != FORMAT_VERSION:
-        r.fail_key("parindex", f"this version of parindex reads format {FORMAT_VERSION}")
-    r.req("kind", choice(("survey",)))
-    issuer = r.req("issuer", yamlio.text)
-    scheme = r.req("scheme", yamlio.text)
-    version = r.req("version", yamlio.text)
-    mid = r.opt("id", yamlio.text, f"{issuer}/{scheme}/{version}")
-    if mid != f"{issuer}/{scheme}/{version}":
-        r.fail_key("id", f"the id must be issuer/scheme/version = {issuer}/{scheme}/{version}")
-    years = r.req("years", read_years)
-    title = r.req("title", read_label)
-    status = r.req("status", read_status)
-    source = r.opt("source", yamlio.text)
-    legal = r.req("legal_basis", read_legal)
-    notes_raw = r.opt("notes", list, [])
-    notes: list[str] = []
-    for v in notes_raw:
-        if not isinstance(v, str) or not v.strip():
-            r.fail_key("notes", "expected a list of texts", value=v)
-        notes.append(nfc(v.strip()))
+    head = yamlio.read_header(r, "survey")
+    status, source = head.status, head.source
     min_answers = r.opt("min_answers", int, 30)
     if min_answers < 1:
         r.fail_key("min_answers", "expected a whole number of at least 1", value=min_answers)
@@ -398,13 +379,13 @@ def parse_survey_methodology(data: Any, *, file: str) -> SurveyMethodology:
         if not parts or len(set(parts)) != len(parts):
             ov.fail_key("parts", "list each top-level node once", value=list(parts))
     return SurveyMethodology(
-        id=mid,
-        issuer=issuer,
-        scheme=scheme,
-        version=version,
-        years=years,
-        title=title,
-        legal_basis=legal,
+        id=head.id,
+        issuer=head.issuer,
+        scheme=str(head.scheme),
+        version=head.version,
+        years=head.years,
+        title=head.title,
+        legal_basis=head.legal_basis,
         status=status,
         scales=MappingProxyType(scales),
         nodes=MappingProxyType(builder.nodes),
@@ -416,7 +397,7 @@ def parse_survey_methodology(data: Any, *, file: str) -> SurveyMethodology:
         overall_note=overall_note,
         overall_parts=parts,
         source=source,
-        notes=tuple(notes),
+        notes=tuple(n.strip() for n in head.notes),
         min_answers=min_answers,
         file=file,
         complete=complete,
