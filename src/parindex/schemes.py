@@ -26,10 +26,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from importlib.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -39,7 +37,7 @@ import attrs
 from .assessment import STAGES, Assessment, Entry
 from .card import ScoreCard
 from .errors import AssessmentError, MethodologyError, ParIndexError, UnitError
-from .methodology import yamlio
+from .methodology import catalogue, yamlio
 from .methodology.model import Label, LegalBasis, Methodology
 from .methodology.registry import load as load_shipped
 from .methodology.registry import load_file as load_methodology_file
@@ -299,27 +297,9 @@ def parse_family(data: Any, *, file: str, base: Path | None = None) -> SchemeFam
     )
 
 
-_FAMILY_FILE = re.compile(r"^family-(\d{4})\.yaml$")
-
-
-def _shipped_root() -> Traversable:
-    from .methodology import registry
-
-    return registry.shipped_root()
-
-
 def families() -> tuple[str, ...]:
     """The ids of the shipped families (``issuer/version``), e.g. ``("ha-tinh/2019",)``."""
-    root = _shipped_root()
-    out: list[str] = []
-    for issuer in sorted(root.iterdir(), key=lambda p: p.name):
-        if not issuer.is_dir():
-            continue
-        for f in sorted(issuer.iterdir(), key=lambda p: p.name):
-            found = _FAMILY_FILE.match(f.name)
-            if found and f.is_file():
-                out.append(f"{issuer.name}/{found.group(1)}")
-    return tuple(out)
+    return catalogue.ids(family=True)
 
 
 def load_family(source: str | os.PathLike[str], year: int | None = None) -> SchemeFamily:
@@ -345,25 +325,21 @@ def load_family(source: str | os.PathLike[str], year: int | None = None) -> Sche
                 "give either an exact family (issuer/version) or an issuer and a year",
                 value=ident,
             )
-        for fid in shipped:
-            if fid.startswith(ident + "/"):
-                fam = load_family(fid)
-                if year in fam.years:
-                    return fam
+        found = catalogue.version_for(ident, year, family=True)
+        if found is not None:
+            return load_family(found)
         raise MethodologyError(
             f"no shipped family of {ident} governs the {year} assessment; shipped families: "
             f"{', '.join(shipped) or 'none'}",
             value=year,
         )
-    if ident not in shipped:
+    f = catalogue.find(ident, family=True)
+    if f is None:
         raise MethodologyError(
             f"no shipped family {ident}; shipped families: {', '.join(shipped) or 'none'}",
             value=ident,
         )
-    issuer, version = ident.split("/")
-    f = _shipped_root() / issuer / f"family-{version}.yaml"
-    display = f"methodology/{issuer}/family-{version}.yaml"
-    return parse_family(yamlio.load_yaml(f.read_bytes(), file=display), file=display)
+    return parse_family(catalogue.read_data(f), file=f.display)
 
 
 # ----------------------------------------------------------------------------------------------

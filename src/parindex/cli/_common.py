@@ -46,7 +46,8 @@ def methodology(ref: str) -> Any:
 
 def load_any_file(path: str) -> Any:
     """Load and validate a file of any kind parindex reads: a scoring or survey methodology, a
-    scheme family or an applicability file (by its ``kind``)."""
+    scheme family or an applicability file (by its ``kind``), or the list of known decisions
+    (``registry.yaml``)."""
     from ..methodology import yamlio
     from ..methodology.registry import load_file
 
@@ -57,6 +58,10 @@ def load_any_file(path: str) -> Any:
         raise MethodologyError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
     data = yamlio.load_yaml(raw, file=str(p))
     kind = data.get("kind") if isinstance(data, dict) else None
+    if kind is None and isinstance(data, dict) and "known" in data:
+        from ..methodology.catalogue import read_known
+
+        return read_known(data, file=str(p))
     if kind == "family":
         from ..schemes import load_family
 
@@ -75,6 +80,8 @@ def describe_file(obj: Any) -> str:
     if isinstance(obj, SchemeFamily):
         members = ", ".join(m.id for m in obj.members)
         return f"<SchemeFamily {obj.id} ({obj.legal_basis.decision}) members: {members}>"
+    if isinstance(obj, tuple):
+        return f"{len(obj)} known decision(s) not encoded"
     if isinstance(obj, Applicability):
         return f"<Applicability {len(obj.rules)} rule(s)>"
     return repr(obj)
