@@ -22,11 +22,15 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .errors import AssessmentError
+from .errors import AssessmentError, MethodologyError
+from .methodology.yamlio import load_yaml
+
+if TYPE_CHECKING:
+    from .methodology.model import Methodology
 
 __all__ = [
     "NA",
@@ -410,12 +414,19 @@ def _read_csv(text: str, file: str) -> list[Assessment]:
 
 def read_assessments(
     source: str | os.PathLike[str] | Mapping[str, Any] | Iterable[Mapping[str, Any]],
+    *,
+    methodology: Methodology | None = None,
 ) -> list[Assessment]:
-    """Read assessments from a file (YAML, JSON or long-format CSV) or from Python data.
+    """Read assessments from a file (YAML, JSON, long-format CSV, or a filled self-assessment
+    workbook ``.xlsx``) or from Python data.
 
     CSV columns: ``unit, code, stage, value, note, evidence, period, unit_type`` (``stage`` defaults
     to ``self``; ``evidence`` is a ``;``-separated list; ``value`` is a number, a level code, ``NA``,
     or named inputs ``a=4; b=2``).
+
+    A workbook written by :func:`parindex.io.write_workbook` (``parindex template``) is read by
+    :func:`parindex.io.xlsx.read_workbook` and checked against ``methodology`` (without it, the
+    shipped methodology the workbook names is loaded); it needs ``parindex[xlsx]``.
     """
     if isinstance(source, Mapping):
         return [Assessment.from_dict(source)]
@@ -423,6 +434,13 @@ def read_assessments(
         return [Assessment.from_dict(d) for d in source]
     p = Path(source)
     file = str(p)
+    if p.suffix.lower() == ".xlsx":
+        # The one place the assessment layer reaches the io layer: io.xlsx imports this module
+        # at its top (Assessment, Entry, STAGES), and openpyxl is an optional extra, so the
+        # workbook reader is imported only when a workbook is read.
+        from .io.xlsx import read_workbook
+
+        return [read_workbook(p, methodology)]
     try:
         raw = p.read_bytes()
     except OSError as exc:
@@ -442,9 +460,6 @@ def read_assessments(
                 f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno
             ) from None
     elif suffix in (".yaml", ".yml"):
-        from .errors import MethodologyError
-        from .methodology.yamlio import load_yaml
-
         try:
             data = load_yaml(text, file=file)
         except MethodologyError as exc:
@@ -453,7 +468,9 @@ def read_assessments(
             ) from None
     else:
         raise AssessmentError(
-            "unknown file type; expected .csv, .json, .yaml or .yml", file=file, value=suffix
+            "unknown file type; expected .csv, .json, .yaml, .yml or .xlsx",
+            file=file,
+            value=suffix,
         )
     if isinstance(data, Mapping) and "assessments" in data:
         data = data["assessments"]

@@ -26,10 +26,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from importlib.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -39,11 +37,11 @@ import attrs
 from .assessment import STAGES, Assessment, Entry
 from .card import ScoreCard
 from .errors import AssessmentError, MethodologyError, ParIndexError, UnitError
-from .methodology import yamlio
-from .methodology.loader import read_label, read_legal, read_status, read_years
+from .methodology import catalogue, yamlio
 from .methodology.model import Label, LegalBasis, Methodology
 from .methodology.registry import load as load_shipped
 from .methodology.registry import load_file as load_methodology_file
+from .methodology.yamlio import read_label, read_years
 from .scoring import score
 from .units import UNIT_TYPES, Province, Unit, UnitList, province
 
@@ -202,26 +200,8 @@ def parse_family(data: Any, *, file: str, base: Path | None = None) -> SchemeFam
     your own (``file: department.yaml``, relative to the family file's folder ``base``).
     """
     r = yamlio.Reader(data, file=file, what="family")
-    version_ = r.req("parindex", int)
-    if version_ != FORMAT_VERSION:
-        r.fail_key("parindex", f"this version of parindex reads format {FORMAT_VERSION}")
-    kind = r.req("kind", yamlio.text)
-    if kind != "family":
-        r.fail_key("kind", "a scheme family file has kind: family", value=kind)
-    issuer = r.req("issuer", yamlio.text)
-    version = r.req("version", yamlio.text)
-    ident = r.opt("id", yamlio.text, f"{issuer}/{version}")
-    if ident != f"{issuer}/{version}":
-        r.fail_key("id", f"the id must be issuer/version = {issuer}/{version}", value=ident)
-    years: tuple[int, ...] = r.req("years", read_years)
-    title = r.req("title", read_label)
-    status = r.req("status", read_status)
-    source = r.opt("source", yamlio.text)
-    legal = r.req("legal_basis", read_legal)
-    notes = r.opt("notes", list, [])
-    for note in notes:
-        if not isinstance(note, str):
-            r.fail_key("notes", "expected a list of texts", value=note)
+    head = yamlio.read_header(r, "family")
+    issuer, years = head.issuer, head.years
     prov_key = r.opt("province", yamlio.text)
     seq = r.req("members", list)
     r.done()
@@ -302,42 +282,24 @@ def parse_family(data: Any, *, file: str, base: Path | None = None) -> SchemeFam
             m.fail(f"members[{i + 1}]: {meth.id} is listed twice", value=meth.id)
         members.append(Member(meth, tuple(str(t) for t in types), member_years, mark[0] or None))
     return SchemeFamily(
-        id=ident,
+        id=head.id,
         issuer=issuer,
-        version=version,
+        version=head.version,
         years=years,
-        title=title,
-        status=status,
-        legal_basis=legal,
+        title=head.title,
+        status=head.status,
+        legal_basis=head.legal_basis,
         members=tuple(members),
         province=record,
-        source=source,
-        notes=tuple(_nfc(n) for n in notes),
+        source=head.source,
+        notes=tuple(n.strip() for n in head.notes),
         file=file,
     )
 
 
-_FAMILY_FILE = re.compile(r"^family-(\d{4})\.yaml$")
-
-
-def _shipped_root() -> Traversable:
-    from .methodology import registry
-
-    return registry.shipped_root()
-
-
 def families() -> tuple[str, ...]:
     """The ids of the shipped families (``issuer/version``), e.g. ``("ha-tinh/2019",)``."""
-    root = _shipped_root()
-    out: list[str] = []
-    for issuer in sorted(root.iterdir(), key=lambda p: p.name):
-        if not issuer.is_dir():
-            continue
-        for f in sorted(issuer.iterdir(), key=lambda p: p.name):
-            found = _FAMILY_FILE.match(f.name)
-            if found and f.is_file():
-                out.append(f"{issuer.name}/{found.group(1)}")
-    return tuple(out)
+    return catalogue.ids(family=True)
 
 
 def load_family(source: str | os.PathLike[str], year: int | None = None) -> SchemeFamily:
@@ -363,25 +325,21 @@ def load_family(source: str | os.PathLike[str], year: int | None = None) -> Sche
                 "give either an exact family (issuer/version) or an issuer and a year",
                 value=ident,
             )
-        for fid in shipped:
-            if fid.startswith(ident + "/"):
-                fam = load_family(fid)
-                if year in fam.years:
-                    return fam
+        found = catalogue.version_for(ident, year, family=True)
+        if found is not None:
+            return load_family(found)
         raise MethodologyError(
             f"no shipped family of {ident} governs the {year} assessment; shipped families: "
             f"{', '.join(shipped) or 'none'}",
             value=year,
         )
-    if ident not in shipped:
+    f = catalogue.find(ident, family=True)
+    if f is None:
         raise MethodologyError(
             f"no shipped family {ident}; shipped families: {', '.join(shipped) or 'none'}",
             value=ident,
         )
-    issuer, version = ident.split("/")
-    f = _shipped_root() / issuer / f"family-{version}.yaml"
-    display = f"methodology/{issuer}/family-{version}.yaml"
-    return parse_family(yamlio.load_yaml(f.read_bytes(), file=display), file=display)
+    return parse_family(catalogue.read_data(f), file=f.display)
 
 
 # ----------------------------------------------------------------------------------------------

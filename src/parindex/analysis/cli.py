@@ -6,58 +6,22 @@ import argparse
 import json
 from typing import Any
 
+from ..cli._common import INPUT_HELP, methodology, pick_card, responsibilities_from, score_inputs
 from ..errors import ParIndexError
 
 __all__ = ["add_parser", "load_inputs", "pick_card"]
 
 
-def _methodology(ref: str) -> Any:
-    from ..methodology.registry import resolve
-
-    return resolve(ref)
-
-
-def load_inputs(methodology: str, paths: list[str]) -> list[Any]:
-    """Score every assessment in ``paths`` under ``methodology``."""
-    from ..assessment import read_assessments
-    from ..scoring import score
-
-    m = _methodology(methodology)
-    out: list[Any] = []
-    for p in paths:
-        out.extend(score(m, a) for a in read_assessments(p))
-    return out
-
-
-def pick_card(cards: list[Any], unit: str | None, what: str = "") -> Any:
-    """The card of ``unit``, or the only card."""
-    if unit is None:
-        if len(cards) != 1:
-            raise ParIndexError(
-                f"{what}the file has {len(cards)} units; choose one with --unit",
-                value=[c.unit for c in cards],
-            )
-        return cards[0]
-    for c in cards:
-        if c.unit == unit:
-            return c
-    raise ParIndexError(f"{what}no such unit", unit=unit, value=[c.unit for c in cards])
-
-
-def responsibilities_from(args: argparse.Namespace, m: Any) -> Any:
-    if not getattr(args, "responsibilities", None):
-        return None
-    from ..units import load_unit_list
-    from .responsibility import load_responsibilities
-
-    units = load_unit_list(args.units) if getattr(args, "units", None) else None
-    return load_responsibilities(args.responsibilities, methodology=m, units=units)
+def load_inputs(methodology_ref: str, paths: list[str]) -> list[Any]:
+    """Score every assessment in ``paths`` under ``methodology_ref`` (an id, ``id@year`` or a
+    YAML file); kept for callers of the old name, the commands use ``parindex.cli._common``."""
+    return score_inputs(methodology(methodology_ref), paths)
 
 
 def _cmd_gaps(args: argparse.Namespace) -> int:
     from .gaps import gaps
 
-    cards = load_inputs(args.methodology, args.assessments)
+    cards = score_inputs(methodology(args.methodology), args.assessments)
     card = pick_card(cards, args.unit)
     rmap = responsibilities_from(args, card.methodology)
     report = gaps(card, rmap)
@@ -78,14 +42,16 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     p = present_vi if args.lang == "vi" else present
     vi = args.lang == "vi"
-    cards = load_inputs(args.methodology, args.assessments)
+    cards = score_inputs(methodology(args.methodology), args.assessments)
     card = pick_card(cards, args.unit)
     if args.crosswalk:
         from .crosswalk import load_crosswalk
 
         if not args.to_methodology or not args.to_assessments:
             raise ParIndexError("--crosswalk needs --to-methodology and --to-assessments")
-        later = pick_card(load_inputs(args.to_methodology, args.to_assessments), args.unit)
+        later = pick_card(
+            score_inputs(methodology(args.to_methodology), args.to_assessments), args.unit
+        )
         cw = load_crosswalk(args.crosswalk, card.methodology, later.methodology)
         vc = compare_versions(card, later, cw)
         if args.format == "json":
@@ -106,7 +72,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             print(("Không so sánh được: " if vi else "Not comparable: ") + f"{side} {code}: {why}")
         return 0
     if args.previous:
-        prev_cards = load_inputs(args.methodology, args.previous)
+        prev_cards = score_inputs(card.methodology, args.previous)
         prev = pick_card(prev_cards, card.unit)
         pc = compare_periods(prev, card, peers_before=prev_cards, peers_after=cards)
         if args.format == "json":
@@ -144,7 +110,7 @@ def add_parser(sub: Any) -> None:
 
     def common(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("methodology", help="an id such as vn-moha/province/2022, or a YAML file")
-        sp.add_argument("assessments", nargs="+", help="assessment files (.yaml, .json, .csv)")
+        sp.add_argument("assessments", nargs="+", help=INPUT_HELP)
         sp.add_argument("--unit", default=None, help="the unit to report on")
         sp.add_argument("--format", choices=("table", "json"), default="table")
         sp.add_argument("--lang", choices=("vi", "en"), default="vi")

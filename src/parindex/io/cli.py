@@ -31,7 +31,8 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
     sp.add_argument(
         "--assessment",
         default=None,
-        help="fill the workbook with one unit's inputs from an assessment file (.yaml, .json, .csv)",
+        help="fill the workbook with one unit's inputs from an assessment file (.yaml, .json, "
+        ".csv, .xlsx)",
     )
     sp.add_argument("--unit", default=None, help="which unit of the assessment file to write")
     sp.add_argument(
@@ -84,28 +85,14 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from ..assessment import read_assessments
-    from ..errors import ParIndexError
-    from ..methodology.registry import resolve as _methodology
+    from ..cli._common import methodology, pick_assessment, read_inputs
     from .xlsx import write_workbook
 
-    m = _methodology(args.methodology)
+    m = methodology(args.methodology)
     assessment = None
     if args.assessment:
-        items = read_assessments(args.assessment)
-        if args.unit is not None:
-            items = [a for a in items if a.unit == args.unit]
-            if not items:
-                raise ParIndexError(
-                    "no such unit in the assessment file", file=args.assessment, unit=args.unit
-                )
-        if len(items) != 1:
-            raise ParIndexError(
-                f"the file has {len(items)} units; choose one with --unit",
-                file=args.assessment,
-                value=[a.unit for a in items],
-            )
-        assessment = items[0]
+        items = read_inputs([args.assessment], methodology=m)
+        assessment = pick_assessment(items, args.unit, args.assessment)
     out = write_workbook(m, args.output, assessment, protect=not args.no_protect)
     print(f"{out}: {m.id} ({len(m)} nodes)")
     return 0

@@ -12,7 +12,6 @@ import itertools
 import math
 import os
 import re
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -28,7 +27,6 @@ from .model import (
     NA_POLICIES,
     ROLES,
     ROOT,
-    STATUSES,
     Group,
     Grouping,
     Label,
@@ -56,10 +54,30 @@ from .rules import (
     fmt,
     parse_band,
 )
+from .yamlio import (  # the general readers live in yamlio; re-exported for compatibility
+    FORMAT_VERSION,
+    choice,
+    nfc,
+    read_header,
+    read_label,
+    read_legal,
+    read_status,
+    read_years,
+)
 
-__all__ = ["FORMAT_VERSION", "load_file", "load_text", "parse_methodology"]
+__all__ = [
+    "FORMAT_VERSION",
+    "choice",
+    "load_file",
+    "load_text",
+    "nfc",
+    "parse_methodology",
+    "read_label",
+    "read_legal",
+    "read_status",
+    "read_years",
+]
 
-FORMAT_VERSION = 1
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 NUMERIC_CODE_RE = re.compile(r"^\d+(\.\d+)*$")
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
@@ -69,55 +87,7 @@ TOL = 1e-9
 Reader = yamlio.Reader
 
 
-def nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s)
-
-
 # -- small readers ------------------------------------------------------------------------------
-
-
-def read_label(r: Reader, key: str, value: Any) -> Label:
-    if isinstance(value, str):
-        if not value.strip():
-            r.fail_key(key, "a label must not be empty")
-        return Label(nfc(value.strip()))
-    sub = Reader(value, file=r.file, what=f"{r.what}: {key}", code=r.code, mark=r.value_mark(key))
-    vi = sub.req("vi", yamlio.text)
-    en = sub.opt("en", yamlio.text)
-    sub.done()
-    return Label(nfc(vi.strip()), nfc(en.strip()) if en is not None else None)
-
-
-def read_status(r: Reader, key: str, value: Any) -> str:
-    s = r.check_type(key, value, str)
-    if s not in STATUSES:
-        r.fail_key(key, f"expected one of {', '.join(STATUSES)}", value=s)
-    return str(s)
-
-
-def choice(options: tuple[str, ...]) -> Any:
-    def read(r: Reader, key: str, value: Any) -> str:
-        s = r.check_type(key, value, str)
-        if s not in options:
-            r.fail_key(key, f"expected one of {', '.join(options)}", value=s)
-        return str(s)
-
-    return read
-
-
-def read_legal(r: Reader, key: str, value: Any) -> LegalBasis:
-    sub = Reader(value, file=r.file, what=key, mark=r.value_mark(key))
-    lb = LegalBasis(
-        decision=nfc(sub.req("decision", yamlio.text)),
-        date=sub.opt("date", yamlio.text),
-        title=sub.opt("title", read_label),
-        url=sub.opt("url", yamlio.text),
-        note=sub.opt("note", yamlio.text),
-    )
-    if lb.date is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", lb.date):
-        sub.fail_key("date", "expected a date written YYYY-MM-DD", value=lb.date)
-    sub.done()
-    return lb
 
 
 def read_amendments(r: Reader, key: str, value: Any) -> tuple[LegalBasis, ...]:
@@ -127,20 +97,6 @@ def read_amendments(r: Reader, key: str, value: Any) -> tuple[LegalBasis, ...]:
         holder = Reader({"amendment": item}, file=r.file, what=f"{key}[{i + 1}]", mark=mark)
         out.append(read_legal(holder, "amendment", item))
     return tuple(out)
-
-
-def read_years(r: Reader, key: str, value: Any) -> tuple[int, ...]:
-    seq = r.check_type(key, value, list)
-    if not seq:
-        r.fail_key(key, "list at least one assessment year")
-    years: list[int] = []
-    for y in seq:
-        if isinstance(y, bool) or not isinstance(y, int) or not 1990 <= y <= 2100:
-            r.fail_key(key, "expected assessment years such as 2022", value=y)
-        years.append(y)
-    if years != sorted(set(years)):
-        r.fail_key(key, "years must be increasing without repeats", value=years)
-    return tuple(years)
 
 
 def read_grouping(r: Reader, key: str, value: Any, scale: float) -> Grouping:
@@ -518,32 +474,8 @@ def _close(a: float, b: float) -> bool:
 def parse_methodology(data: Any, *, file: str) -> Methodology:
     """Build a validated Methodology from data read by :func:`yamlio.load_yaml`."""
     r = Reader(data, file=file, what="methodology")
-    fmt_version = r.req("parindex", int)
-    if fmt_version != FORMAT_VERSION:
-        r.fail_key(
-            "parindex", f"this version of parindex reads format {FORMAT_VERSION}", value=fmt_version
-        )
-    kind = r.opt("kind", choice(("scoring", "survey")), "scoring")
-    if kind != "scoring":
-        r.fail_key(
-            "kind",
-            "this is a survey methodology: load it with parindex.load or parindex.survey",
-            value=kind,
-        )
-    issuer = r.req("issuer", yamlio.text)
-    scheme = r.req("scheme", yamlio.text)
-    version = r.req("version", yamlio.text)
-    mid = r.opt("id", yamlio.text, f"{issuer}/{scheme}/{version}")
-    if mid != f"{issuer}/{scheme}/{version}":
-        r.fail_key(
-            "id", f"the id must be issuer/scheme/version = {issuer}/{scheme}/{version}", value=mid
-        )
-    years = r.req("years", read_years)
-    title = r.req("title", read_label)
-    status = r.req("status", read_status)
+    head = read_header(r, "scoring")
     detail = r.req("detail", choice(DETAILS))
-    source = r.opt("source", yamlio.text)
-    legal = r.req("legal_basis", read_legal)
     amendments = r.opt("amendments", read_amendments, ())
     scale = r.req("scale", float)
     if scale <= 0:
@@ -558,24 +490,23 @@ def parse_methodology(data: Any, *, file: str) -> Methodology:
     na = r.req("not_applicable", choice(NA_POLICIES))
     missing = r.opt("missing", choice(MISSING_POLICIES), "zero")
     rounding = r.opt("rounding", read_rounding, Rounding())
-    notes_raw = r.opt("notes", _read_str_list, ())
     unit_types = r.opt("unit_types", _read_str_list, ())
     seq = r.req("nodes", list)
     if not seq:
         r.fail_key("nodes", "the tree has no nodes")
     b = _Builder(file)
-    top = b.read_nodes(seq, ROOT, 1, {"method": None, "status": status}, r)
+    top = b.read_nodes(seq, ROOT, 1, {"method": None, "status": head.status}, r)
     r.done()
 
     nodes = _validate_tree(b, top, scale, file, r, unit_types)
     return Methodology(
-        id=mid,
-        issuer=issuer,
-        scheme=scheme,
-        version=version,
-        years=years,
-        title=title,
-        legal_basis=legal,
+        id=head.id,
+        issuer=head.issuer,
+        scheme=str(head.scheme),
+        version=head.version,
+        years=head.years,
+        title=head.title,
+        legal_basis=head.legal_basis,
         amendments=amendments,
         scale=scale,
         grouping=grouping,
@@ -583,9 +514,9 @@ def parse_methodology(data: Any, *, file: str) -> Methodology:
         missing=missing,
         rounding=rounding,
         nodes=MappingProxyType(nodes),
-        status=status,
-        source=source,
-        notes=tuple(nfc(n) for n in notes_raw),
+        status=head.status,
+        source=head.source,
+        notes=head.notes,
         file=file,
         unit_types=unit_types,
         detail=detail,

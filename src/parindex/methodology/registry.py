@@ -1,27 +1,26 @@
-"""The shipped methodology files and the decisions known to exist but not encoded.
+"""Loading methodologies: the shipped ones by id or year, and files of your own.
 
-Files live in the repository's top-level ``methodology/`` folder, one per version:
-``methodology/<issuer>/<scheme>/<first-year>.yaml``. A wheel carries them as
-``parindex/_methodology``. ``methodology/registry.yaml`` lists decisions that are known to exist
-but whose official annex tables are not public: asking for one explains what is missing.
+Which files are shipped, and the years each governs, is :mod:`.catalogue`'s business (one
+catalogue for every kind of shipped file); this module builds scoring and survey methodologies
+from them. ``methodology/registry.yaml`` lists decisions that are known to exist but whose
+official annex tables are not public: asking for one explains what is missing.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
-from importlib import resources
-from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ..errors import MethodologyError, NotEncodedError
-from . import yamlio
+from . import catalogue, yamlio
+from .catalogue import KnownDecision, known, shipped_root
 from .loader import parse_methodology
 from .model import Methodology
+from .survey import parse_survey_methodology
 
 __all__ = [
     "KnownDecision",
@@ -35,59 +34,24 @@ __all__ = [
 ]
 
 
-def shipped_root() -> Traversable:
-    """Where the shipped methodology files are (a folder in the repository or in the wheel)."""
-    packaged = resources.files("parindex") / "_methodology"
-    if packaged.is_dir():
-        return packaged
-    # source checkout / editable install: src/parindex/methodology/registry.py -> repo/methodology
-    repo = Path(__file__).resolve().parents[3] / "methodology"
-    if repo.is_dir():
-        return repo
-    raise MethodologyError(
-        "the shipped methodology files are missing from this installation; reinstall parindex"
-    )
-
-
-def _iter_files(root: Traversable) -> Iterator[tuple[str, Traversable]]:
-    for issuer in sorted(root.iterdir(), key=lambda p: p.name):
-        if not issuer.is_dir():
-            continue
-        for scheme in sorted(issuer.iterdir(), key=lambda p: p.name):
-            if not scheme.is_dir():
-                continue
-            for f in sorted(scheme.iterdir(), key=lambda p: p.name):
-                if f.name.endswith(".yaml"):
-                    yield f"{issuer.name}/{scheme.name}/{f.name[:-5]}", f
-
-
-def _display(ident: str) -> str:
-    return f"methodology/{ident}.yaml"
-
-
 def load_any(data: Any, *, file: str) -> Any:
     """Build a scoring methodology or a survey methodology, by the file's ``kind``."""
     if isinstance(data, dict) and data.get("kind") == "survey":
-        from ..survey.methodology import parse_survey_methodology
-
         return parse_survey_methodology(data, file=file)
     return parse_methodology(data, file=file)
 
 
 @functools.cache
 def _load_shipped(ident: str) -> Any:
-    for fid, f in _iter_files(shipped_root()):
-        if fid == ident:
-            m = load_any(
-                yamlio.load_yaml(f.read_bytes(), file=_display(ident)), file=_display(ident)
-            )
-            if m.id != ident:
-                raise MethodologyError(
-                    f"the file declares the id {m.id}, which does not match its place",
-                    file=_display(ident),
-                )
-            return m
-    raise KeyError(ident)
+    f = catalogue.find(ident)
+    if f is None:
+        raise KeyError(ident)
+    m = load_any(catalogue.read_data(f), file=f.display)
+    if m.id != ident:
+        raise MethodologyError(
+            f"the file declares the id {m.id}, which does not match its place", file=f.display
+        )
+    return m
 
 
 @attrs.frozen
@@ -106,53 +70,9 @@ class MethodologyInfo:
     note: str | None = None
 
 
-@attrs.frozen
-class KnownDecision:
-    """A decision known to exist whose tables are not encoded here."""
-
-    id: str
-    scheme: str
-    decision: str
-    date: str | None
-    years: tuple[int, ...]
-    title: str
-    known: str
-    missing: str
-    source: str | None
-
-
-@functools.cache
-def known() -> tuple[KnownDecision, ...]:
-    """Decisions known to exist but not encoded (their official annex is not public here)."""
-    root = shipped_root()
-    f = root / "registry.yaml"
-    data = yamlio.load_yaml(f.read_bytes(), file="methodology/registry.yaml")
-    r = yamlio.Reader(data, file="methodology/registry.yaml", what="registry")
-    r.req("parindex", int)
-    seq = r.req("known", list)
-    r.done()
-    out = []
-    for item, mark in zip(seq, yamlio.item_marks(seq), strict=True):
-        k = yamlio.Reader(item, file="methodology/registry.yaml", what="known decision", mark=mark)
-        out.append(
-            KnownDecision(
-                id=k.req("id", yamlio.text),
-                scheme=k.req("scheme", yamlio.text),
-                decision=k.req("decision", yamlio.text),
-                date=k.opt("date", yamlio.text),
-                years=tuple(k.req("years", list)),
-                title=k.req("title", yamlio.text),
-                known=k.req("known", yamlio.text),
-                missing=k.req("missing", yamlio.text),
-                source=k.opt("source", yamlio.text),
-            )
-        )
-        k.done()
-    return tuple(out)
-
-
 def shipped_ids() -> tuple[str, ...]:
-    return tuple(fid for fid, _ in _iter_files(shipped_root()))
+    """The ids of the shipped scoring and survey methodologies."""
+    return catalogue.ids()
 
 
 def available() -> tuple[MethodologyInfo, ...]:
@@ -229,16 +149,14 @@ def load(ident: str, year: int | None = None) -> Any:
             raise MethodologyError(
                 "give the assessment year: load('vn-moha/province', year=2023)", value=ident
             )
-        for fid in ids:
-            if fid.startswith(ident + "/"):
-                m = _load_shipped(fid)
-                if year in m.years:
-                    return m
+        found = catalogue.version_for(ident, year)
+        if found is not None:
+            return _load_shipped(found)
         for k in known():
             if k.id.startswith(ident + "/") and year in k.years:
                 raise _not_encoded(k)
         versions = [
-            f"{fid} ({_load_shipped(fid).years[0]}–{_load_shipped(fid).years[-1]})"
+            f"{fid} ({catalogue.header(fid).years[0]}–{catalogue.header(fid).years[-1]})"
             for fid in ids
             if fid.startswith(ident + "/")
         ]

@@ -15,18 +15,30 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
+import attrs
 import yaml
 
 from ..errors import MethodologyError, ParIndexError
+from .model import STATUSES, Label, LegalBasis
 
 __all__ = [
+    "FILE_KINDS",
+    "FileHeader",
     "MarkedDict",
     "MarkedList",
     "Reader",
+    "choice",
     "load_yaml",
+    "nfc",
+    "read_header",
+    "read_label",
+    "read_legal",
+    "read_status",
+    "read_years",
 ]
 
 MAX_DEPTH = 60
@@ -335,3 +347,175 @@ def item_marks(seq: Any) -> list[Mark]:
 
 def mapping_items(r: Reader, key: str, value: Any) -> Mapping[str, Any]:
     return r.check_type(key, value, dict)  # type: ignore[no-any-return]
+
+
+# -- general readers usable with Reader.opt / Reader.req (every kind of file) ------------------
+
+
+def nfc(s: str) -> str:
+    """``s`` in Unicode normal form C (not stripped)."""
+    return unicodedata.normalize("NFC", s)
+
+
+def read_label(r: Reader, key: str, value: Any) -> Label:
+    if isinstance(value, str):
+        if not value.strip():
+            r.fail_key(key, "a label must not be empty")
+        return Label(nfc(value.strip()))
+    sub = Reader(value, file=r.file, what=f"{r.what}: {key}", code=r.code, mark=r.value_mark(key))
+    vi = sub.req("vi", text)
+    en = sub.opt("en", text)
+    sub.done()
+    return Label(nfc(vi.strip()), nfc(en.strip()) if en is not None else None)
+
+
+def read_status(r: Reader, key: str, value: Any) -> str:
+    s = r.check_type(key, value, str)
+    if s not in STATUSES:
+        r.fail_key(key, f"expected one of {', '.join(STATUSES)}", value=s)
+    return str(s)
+
+
+def choice(options: tuple[str, ...]) -> Any:
+    def read(r: Reader, key: str, value: Any) -> str:
+        s = r.check_type(key, value, str)
+        if s not in options:
+            r.fail_key(key, f"expected one of {', '.join(options)}", value=s)
+        return str(s)
+
+    return read
+
+
+def read_legal(r: Reader, key: str, value: Any) -> LegalBasis:
+    sub = Reader(value, file=r.file, what=key, mark=r.value_mark(key))
+    lb = LegalBasis(
+        decision=nfc(sub.req("decision", text)),
+        date=sub.opt("date", text),
+        title=sub.opt("title", read_label),
+        url=sub.opt("url", text),
+        note=sub.opt("note", text),
+    )
+    if lb.date is not None and not re.match(r"^\d{4}-\d{2}-\d{2}$", lb.date):
+        sub.fail_key("date", "expected a date written YYYY-MM-DD", value=lb.date)
+    sub.done()
+    return lb
+
+
+def read_years(r: Reader, key: str, value: Any) -> tuple[int, ...]:
+    seq = r.check_type(key, value, list)
+    if not seq:
+        r.fail_key(key, "list at least one assessment year")
+    years: list[int] = []
+    for y in seq:
+        if isinstance(y, bool) or not isinstance(y, int) or not 1990 <= y <= 2100:
+            r.fail_key(key, "expected assessment years such as 2022", value=y)
+        years.append(y)
+    if years != sorted(set(years)):
+        r.fail_key(key, "years must be increasing without repeats", value=years)
+    return tuple(years)
+
+
+# -- the header every kind of file shares --------------------------------------------------------
+
+#: The format version of every kind of file (the ``parindex:`` key).
+FORMAT_VERSION = 1
+#: The kinds of file parindex reads (the ``kind:`` key; a file without one is ``scoring``).
+FILE_KINDS = ("scoring", "survey", "family", "applicability")
+
+
+@attrs.frozen
+class FileHeader:
+    """What every methodology, survey and family file starts with, read once by
+    :func:`read_header`: its kind, where it stands (issuer, scheme, version, id), the years it
+    governs, its title, status, legal basis, source and notes."""
+
+    kind: str
+    id: str
+    issuer: str
+    scheme: str | None
+    version: str
+    years: tuple[int, ...]
+    title: Label
+    status: str
+    legal_basis: LegalBasis
+    source: str | None = None
+    notes: tuple[str, ...] = ()
+    file: str | None = None
+
+
+def read_kind(r: Reader, expected: str) -> str:
+    """The ``kind:`` key of a file read as ``expected`` (a scoring file may leave it out)."""
+    if expected == "scoring":
+        kind = r.opt("kind", choice(FILE_KINDS), "scoring")
+        if kind == "survey":
+            r.fail_key(
+                "kind",
+                "this is a survey methodology: load it with parindex.load or parindex.survey",
+                value=kind,
+            )
+        if kind != "scoring":
+            r.fail_key(
+                "kind",
+                f"this is a {kind} file, not a scoring methodology: check it with "
+                "'parindex validate'",
+                value=kind,
+            )
+        return "scoring"
+    if expected == "survey":
+        return str(r.req("kind", choice(("survey",))))
+    kind = r.req("kind", text)
+    if kind != expected:
+        r.fail_key("kind", f"a scheme {expected} file has kind: {expected}", value=kind)
+    return str(kind)
+
+
+def read_notes(r: Reader, key: str, value: Any) -> tuple[str, ...]:
+    """A list of non-empty texts, in normal form C (kept as written otherwise)."""
+    seq = r.check_type(key, value, list)
+    for v in seq:
+        if not isinstance(v, str) or not v.strip():
+            r.fail_key(key, "expected a list of texts", value=v)
+    return tuple(nfc(v) for v in seq)
+
+
+def read_header(r: Reader, kind: str) -> FileHeader:
+    """Read the header keys of a ``kind`` file (``scoring``, ``survey`` or ``family``) from
+    ``r``; the caller reads the rest and calls ``r.done()``.
+
+    A family has no scheme: its id is ``issuer/version``; the others are
+    ``issuer/scheme/version``.
+    """
+    fmt_version = r.req("parindex", int)
+    if fmt_version != FORMAT_VERSION:
+        r.fail_key(
+            "parindex", f"this version of parindex reads format {FORMAT_VERSION}", value=fmt_version
+        )
+    read_kind(r, kind)
+    issuer = r.req("issuer", text)
+    scheme = None if kind == "family" else r.req("scheme", text)
+    version = r.req("version", text)
+    where = "/".join(x for x in (issuer, scheme, version) if x is not None)
+    ident = r.opt("id", text, where)
+    if ident != where:
+        parts = "issuer/version" if scheme is None else "issuer/scheme/version"
+        r.fail_key("id", f"the id must be {parts} = {where}", value=ident)
+    years = r.req("years", read_years)
+    title = r.req("title", read_label)
+    status = r.req("status", read_status)
+    source = r.opt("source", text)
+    legal = r.req("legal_basis", read_legal)
+    notes = r.opt("notes", read_notes, ())
+    return FileHeader(
+        kind=kind,
+        id=ident,
+        issuer=issuer,
+        scheme=scheme,
+        version=version,
+        years=years,
+        title=title,
+        status=status,
+        legal_basis=legal,
+        source=source,
+        notes=notes,
+        file=r.file,
+    )

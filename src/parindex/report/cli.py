@@ -7,21 +7,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..cli._common import INPUT_HELP, methodology, pick_card, responsibilities_from, score_inputs
 from ..errors import ParIndexError
 
 __all__ = ["add_parser"]
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from ..analysis.cli import load_inputs, pick_card, responsibilities_from
     from .core import build_report
 
-    cards = load_inputs(args.methodology, args.assessments)
+    cards = score_inputs(methodology(args.methodology), args.assessments)
     card = pick_card(cards, args.unit)
     rmap = responsibilities_from(args, card.methodology)
     previous = prev_cards = None
     if args.previous:
-        prev_cards = load_inputs(args.methodology, args.previous)
+        prev_cards = score_inputs(card.methodology, args.previous)
         previous = pick_card(prev_cards, card.unit, "--previous: ")
     cascade = None
     if args.cascade:
@@ -29,7 +29,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
         if not args.cascade_methodology or not args.cascade_assessments:
             raise ParIndexError("--cascade needs --cascade-methodology and --cascade-assessments")
-        unit_cards = load_inputs(args.cascade_methodology, args.cascade_assessments)
+        unit_cards = score_inputs(methodology(args.cascade_methodology), args.cascade_assessments)
         cascade = load_cascade(
             args.cascade,
             province_methodology=card.methodology,
@@ -66,7 +66,7 @@ def add_parser(sub: Any) -> None:
     sp = sub.add_parser("report", help="the lost-points report as Markdown, HTML or XLSX")
     sp.add_argument("methodology", help="an id such as vn-moha/province/2022, or a YAML file")
     sp.add_argument(
-        "assessments", nargs="+", help="assessment files; other units in them are the peers"
+        "assessments", nargs="+", help=INPUT_HELP + "; other units in them are the peers"
     )
     sp.add_argument("--unit", default=None, help="the unit to report on")
     sp.add_argument("--format", choices=("md", "html", "xlsx"), default="md")

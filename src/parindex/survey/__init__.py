@@ -20,6 +20,7 @@ from .methodology import (
     Scale,
     SurveyMethodology,
     SurveyNode,
+    load_methodology,
     load_survey_methodology,
     parse_survey_methodology,
 )
@@ -36,8 +37,6 @@ from .responses import (
     read_mapping,
     read_parquet,
 )
-
-load_methodology = load_survey_methodology
 
 __all__ = [
     "BLANK",

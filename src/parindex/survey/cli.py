@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from ..errors import ParIndexError
 from .estimate import DESIGNS, SINGLE_PSU, estimate
-from .methodology import load_survey_methodology
+from .methodology import load_methodology
 from .output import to_csv, to_json, to_table
 from .responses import iter_csv, read_mapping, read_parquet
 
@@ -72,7 +72,7 @@ def _arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the command; print the result; return the exit status (2 on a data error)."""
     try:
-        m = load_survey_methodology(args.methodology)
+        m = load_methodology(args.methodology)
         on_error: Literal["raise", "skip"] = "skip" if args.skip_errors else "raise"
         mapping = read_mapping(args.mapping) if args.mapping else None
         attributes = tuple(args.attribute or ())

@@ -8,22 +8,17 @@ import io
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from .errors import ParIndexError
+from ..errors import ParIndexError
+from ..methodology.model import MISSING_POLICIES
+from . import _common
 
 __all__ = ["main"]
 
 
-def _methodology(ref: str) -> Any:
-    from .methodology.registry import resolve
-
-    return resolve(ref)
-
-
 def _cmd_methodologies(args: argparse.Namespace) -> int:
-    from .methodology.registry import available
+    from ..methodology.registry import available
 
     vi = args.lang == "vi"
     head = (
@@ -56,10 +51,10 @@ def _cmd_methodologies(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from .methodology.model import METHOD_LABELS, Methodology
-    from .methodology.rules import fmt
+    from ..methodology.model import METHOD_LABELS, Methodology
+    from ..methodology.rules import fmt
 
-    m = _methodology(args.methodology)
+    m = _common.methodology(args.methodology)
     if not isinstance(m, Methodology):
         print(m.describe(args.lang) if hasattr(m, "describe") else repr(m))
         return 0
@@ -107,40 +102,23 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .methodology.registry import load_file
-
     bad = 0
     for f in args.files:
         try:
-            m = load_file(f)
+            m = _common.load_any_file(f)
         except ParIndexError as exc:
             print(str(exc), file=sys.stderr)
             bad += 1
             continue
-        print(f"{f}: OK ({m!r})")
+        print(f"{f}: OK ({_common.describe_file(m)})")
     return 1 if bad else 0
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from .methodology.diff import diff
+    from ..methodology.diff import diff
 
-    print(diff(_methodology(args.before), _methodology(args.after)).text(args.lang))
+    print(diff(_common.methodology(args.before), _common.methodology(args.after)).text(args.lang))
     return 0
-
-
-def _read_all(paths: Sequence[str], m: Any | None = None) -> list[Any]:
-    """Assessments from files: YAML, JSON, long-format CSV, or a filled self-assessment workbook."""
-    from .assessment import read_assessments
-
-    out: list[Any] = []
-    for p in paths:
-        if p.lower().endswith(".xlsx"):
-            from .io.xlsx import read_workbook
-
-            out.append(read_workbook(p, m))
-        else:
-            out.extend(read_assessments(p))
-    return out
 
 
 def _cards_csv(cards: Sequence[Any], lang: str) -> str:
@@ -184,11 +162,12 @@ def _cards_csv(cards: Sequence[Any], lang: str) -> str:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from .scoring import score
+    from ..scoring import score
 
-    m = _methodology(args.methodology)
+    m = _common.methodology(args.methodology)
     cards = [
-        score(m, a, upto=args.upto, missing=args.missing) for a in _read_all(args.assessments, m)
+        score(m, a, upto=args.upto, missing=args.missing)
+        for a in _common.read_inputs(args.assessments, methodology=m)
     ]
     if args.format == "json":
         print(json.dumps([c.to_dict() for c in cards], ensure_ascii=False, indent=1))
@@ -199,32 +178,12 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_cards(paths: Sequence[str], m: Any | None) -> list[Any]:
-    from .card import ScoreCard
-    from .scoring import score
-
-    cards: list[Any] = []
-    for p in paths:
-        if p.endswith(".json"):
-            data = json.loads(Path(p).read_text(encoding="utf-8"))
-            items = data if isinstance(data, list) else [data]
-            if items and isinstance(items[0], dict) and "nodes" in items[0]:
-                cards.extend(ScoreCard.from_dict(d, m) for d in items)
-                continue
-        if m is None:
-            raise ParIndexError(
-                "give --methodology to score assessments before ranking them", file=p
-            )
-        cards.extend(score(m, a) for a in _read_all([p], m))
-    return cards
-
-
 def _cmd_rank(args: argparse.Namespace) -> int:
-    from .analysis.rank import rank
+    from ..analysis.rank import rank
 
-    m = _methodology(args.methodology) if args.methodology else None
-    cards = _load_cards(args.inputs, m)
-    previous = _load_cards(args.previous, m) if args.previous else None
+    m = _common.methodology(args.methodology) if args.methodology else None
+    cards = _common.read_cards(args.inputs, m)
+    previous = _common.read_cards(args.previous, m) if args.previous else None
     ranking = rank(cards, previous=previous, tie=args.tie)
     if args.format == "json":
         print(
@@ -276,7 +235,10 @@ def build_parser() -> argparse.ArgumentParser:
     lang(sp)
     sp.set_defaults(func=_cmd_show)
 
-    sp = sub.add_parser("validate", help="validate methodology files (exit 0 when all are valid)")
+    sp = sub.add_parser(
+        "validate",
+        help="validate methodology, survey, family and applicability files (exit 0 when all are valid)",
+    )
     sp.add_argument("files", nargs="+")
     sp.set_defaults(func=_cmd_validate)
 
@@ -288,9 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("score", help="score assessments and print the cards")
     sp.add_argument("methodology")
-    sp.add_argument(
-        "assessments", nargs="+", help="assessment files (.yaml, .json, long-format .csv)"
-    )
+    sp.add_argument("assessments", nargs="+", help=_common.INPUT_HELP)
     sp.add_argument("--format", choices=("table", "json", "csv"), default="table")
     sp.add_argument(
         "--upto",
@@ -300,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sp.add_argument(
         "--missing",
-        choices=("zero", "block"),
+        choices=MISSING_POLICIES,
         default=None,
         help="override the methodology's policy for items with no input",
     )
@@ -322,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     import importlib
 
     for name in EXTENSIONS:
-        module = importlib.import_module(name, __package__)
+        module = importlib.import_module(name, "parindex")
         before = set(sub.choices)
         module.add_parser(sub)
         run = getattr(module, "run", None)
@@ -332,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-#: Modules that add commands: each has ``add_parser(subparsers)``, which registers its commands
+#: Modules that add commands (names relative to the ``parindex`` package): each has ``add_parser(subparsers)``, which registers its commands
 #: and sets ``func`` (a callable taking the parsed arguments and returning the exit code), or
 #: a module-level ``run(args)`` used as the default.
 EXTENSIONS: tuple[str, ...] = (".survey.cli", ".analysis.cli", ".report.cli", ".io.cli")

@@ -1,0 +1,166 @@
+"""What every command shares: the methodology resolver, the input reader, picking a unit.
+
+Every command that takes assessments reads them here, through :func:`parindex.read_assessments`,
+so that every command accepts the same formats (YAML, JSON, long-format CSV and the filled
+self-assessment workbook ``.xlsx``) with the same messages. Command modules import their helpers
+from this module only, never from another command module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import MethodologyError, ParIndexError
+
+if TYPE_CHECKING:
+    from ..assessment import Assessment
+    from ..card import ScoreCard
+
+__all__ = [
+    "INPUT_HELP",
+    "describe_file",
+    "load_any_file",
+    "methodology",
+    "pick_assessment",
+    "pick_card",
+    "read_cards",
+    "read_inputs",
+    "responsibilities_from",
+    "score_inputs",
+]
+
+#: The help text of an assessments argument, the same for every command.
+INPUT_HELP = "assessment files (.yaml, .json, long-format .csv, or a filled .xlsx workbook)"
+
+
+def methodology(ref: str) -> Any:
+    """A methodology from what a person types: an id, ``id@year``, or a YAML file."""
+    from ..methodology.registry import resolve
+
+    return resolve(ref)
+
+
+def load_any_file(path: str) -> Any:
+    """Load and validate a file of any kind parindex reads: a scoring or survey methodology, a
+    scheme family or an applicability file (by its ``kind``), or the list of known decisions
+    (``registry.yaml``)."""
+    from ..methodology import yamlio
+    from ..methodology.registry import load_file
+
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise MethodologyError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+    data = yamlio.load_yaml(raw, file=str(p))
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if kind is None and isinstance(data, dict) and "known" in data:
+        from ..methodology.catalogue import read_known
+
+        return read_known(data, file=str(p))
+    if kind == "family":
+        from ..schemes import load_family
+
+        return load_family(p)
+    if kind == "applicability":
+        from ..schemes import load_applicability
+
+        return load_applicability(p)
+    return load_file(p)
+
+
+def describe_file(obj: Any) -> str:
+    """A one-line description of what :func:`load_any_file` returned."""
+    from ..schemes import Applicability, SchemeFamily
+
+    if isinstance(obj, SchemeFamily):
+        members = ", ".join(m.id for m in obj.members)
+        return f"<SchemeFamily {obj.id} ({obj.legal_basis.decision}) members: {members}>"
+    if isinstance(obj, tuple):
+        return f"{len(obj)} known decision(s) not encoded"
+    if isinstance(obj, Applicability):
+        return f"<Applicability {len(obj.rules)} rule(s)>"
+    return repr(obj)
+
+
+def read_inputs(paths: Sequence[str], *, methodology: Any | None = None) -> list[Assessment]:
+    """The assessments in ``paths``, in order (a workbook is checked against ``methodology``)."""
+    from ..assessment import read_assessments
+
+    out: list[Assessment] = []
+    for p in paths:
+        out.extend(read_assessments(p, methodology=methodology))
+    return out
+
+
+def score_inputs(m: Any, paths: Sequence[str]) -> list[ScoreCard]:
+    """Score every assessment in ``paths`` under the methodology ``m``."""
+    from ..scoring import score
+
+    return [score(m, a) for a in read_inputs(paths, methodology=m)]
+
+
+def read_cards(paths: Sequence[str], m: Any | None) -> list[ScoreCard]:
+    """Cards from card JSON files (``score --format json``), or from assessments scored under
+    ``m`` (required then)."""
+    from ..card import ScoreCard
+
+    cards: list[ScoreCard] = []
+    for p in paths:
+        if p.lower().endswith(".json"):
+            data = json.loads(Path(p).read_text(encoding="utf-8"))
+            items = data if isinstance(data, list) else [data]
+            if items and isinstance(items[0], dict) and "nodes" in items[0]:
+                cards.extend(ScoreCard.from_dict(d, m) for d in items)
+                continue
+        if m is None:
+            raise ParIndexError(
+                "give --methodology to score assessments before ranking them", file=p
+            )
+        cards.extend(score_inputs(m, [p]))
+    return cards
+
+
+def pick_card(cards: list[Any], unit: str | None, what: str = "") -> Any:
+    """The card of ``unit``, or the only card."""
+    if unit is None:
+        if len(cards) != 1:
+            raise ParIndexError(
+                f"{what}the file has {len(cards)} units; choose one with --unit",
+                value=[c.unit for c in cards],
+            )
+        return cards[0]
+    for c in cards:
+        if c.unit == unit:
+            return c
+    raise ParIndexError(f"{what}no such unit", unit=unit, value=[c.unit for c in cards])
+
+
+def pick_assessment(items: list[Assessment], unit: str | None, file: str) -> Assessment:
+    """The assessment of ``unit`` in ``file``, or the only one."""
+    if unit is not None:
+        items = [a for a in items if a.unit == unit]
+        if not items:
+            raise ParIndexError("no such unit in the assessment file", file=file, unit=unit)
+    if len(items) != 1:
+        raise ParIndexError(
+            f"the file has {len(items)} units; choose one with --unit",
+            file=file,
+            value=[a.unit for a in items],
+        )
+    return items[0]
+
+
+def responsibilities_from(args: argparse.Namespace, m: Any) -> Any:
+    """The responsibility map of ``--responsibilities`` (checked against ``--units``), or None."""
+    if not getattr(args, "responsibilities", None):
+        return None
+    from ..analysis.responsibility import load_responsibilities
+    from ..units import load_unit_list
+
+    units = load_unit_list(args.units) if getattr(args, "units", None) else None
+    return load_responsibilities(args.responsibilities, methodology=m, units=units)
