@@ -19,14 +19,14 @@ import io
 import json
 import os
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 
-from .errors import AssessmentError
+from .errors import AssessmentError, MethodologyError
 
 __all__ = [
     "NA",
@@ -299,12 +299,13 @@ def parse_text_value(text: str) -> Any:
             k = k.strip()
             if k in out:
                 raise ValueError(f"input {k!r} given twice")
-            out[k] = _maybe_number(v.strip())
+            out[k] = maybe_number(v.strip())
         return out
-    return _maybe_number(t)
+    return maybe_number(t)
 
 
-def _maybe_number(t: str) -> Any:
+def maybe_number(t: str) -> Any:
+    """A number written in a cell (``1 234,5``, ``80%``) as int or float; other text unchanged."""
     s = t.replace("\u00a0", "").replace(" ", "")
     if s.endswith("%"):
         s = s[:-1]
@@ -442,7 +443,6 @@ def read_assessments(
                 f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno
             ) from None
     elif suffix in (".yaml", ".yml"):
-        from .errors import MethodologyError
         from .methodology.yamlio import load_yaml
 
         try:
@@ -471,8 +471,3 @@ def read_assessments(
             )
         out.append(Assessment.from_dict(d, file=file))
     return out
-
-
-def iter_codes(assessments: Iterable[Assessment]) -> Iterator[str]:
-    for a in assessments:
-        yield from a.codes()
