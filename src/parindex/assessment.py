@@ -19,7 +19,7 @@ import io
 import json
 import os
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -303,12 +303,13 @@ def parse_text_value(text: str) -> Any:
             k = k.strip()
             if k in out:
                 raise ValueError(f"input {k!r} given twice")
-            out[k] = _maybe_number(v.strip())
+            out[k] = maybe_number(v.strip())
         return out
-    return _maybe_number(t)
+    return maybe_number(t)
 
 
-def _maybe_number(t: str) -> Any:
+def maybe_number(t: str) -> Any:
+    """A number written in a cell (``1 234,5``, ``80%``) as int or float; other text unchanged."""
     s = t.replace("\u00a0", "").replace(" ", "")
     if s.endswith("%"):
         s = s[:-1]
@@ -488,8 +489,3 @@ def read_assessments(
             )
         out.append(Assessment.from_dict(d, file=file))
     return out
-
-
-def iter_codes(assessments: Iterable[Assessment]) -> Iterator[str]:
-    for a in assessments:
-        yield from a.codes()

@@ -16,7 +16,6 @@ from parindex.units import (
     ProForma,
     Province,
     UnitList,
-    _build,
     components_of,
     load_unit_list,
     merger_date,
@@ -31,6 +30,7 @@ from parindex.units import (
     regions,
     successor_of,
 )
+from parindex.units.registry import build_registry as _build
 
 BEFORE = "2024-06-01"
 AFTER = "2025-08-01"

@@ -33,13 +33,8 @@ The cascade file links a province criterion to the related items of the units' o
 
 from __future__ import annotations
 
-import csv
-import io
 import os
-import string
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -47,7 +42,7 @@ import attrs
 from ..card import ScoreCard, present, present_vi
 from ..errors import ResponsibilityError
 from ..methodology.model import Label, Methodology
-from ..methodology.yamlio import load_yaml
+from ._responsibility_files import PLACEHOLDERS, read_cascade, read_responsibilities
 
 if TYPE_CHECKING:
     from ..units import UnitList
@@ -64,25 +59,6 @@ __all__ = [
     "load_cascade",
     "load_responsibilities",
 ]
-
-PLACEHOLDERS = (
-    "code",
-    "label",
-    "lost",
-    "points",
-    "max",
-    "value",
-    "next",
-    "next_gain",
-    "full",
-    "full_gain",
-    "lead",
-    "cooperating",
-)
-
-
-def _nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s).strip()
 
 
 @attrs.frozen
@@ -311,218 +287,6 @@ class ResponsibilityMap:
 # -- reading ------------------------------------------------------------------------------------
 
 
-def _units_field(
-    value: Any, *, file: str, line: int | None, row: int | None, code: str
-) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        parts = [x for x in (v.strip() for v in value.split(";")) if x]
-        return tuple(_nfc(x) for x in parts)
-    if isinstance(value, list) and all(isinstance(x, str) and x.strip() for x in value):
-        return tuple(_nfc(x) for x in value)
-    raise ResponsibilityError(
-        "expected a unit id or a list of unit ids",
-        file=file,
-        line=line,
-        row=row,
-        code=code,
-        value=value,
-    )
-
-
-def _check_template(text: str, *, file: str, line: int | None, row: int | None, code: str) -> None:
-    try:
-        names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
-    except ValueError as exc:
-        raise ResponsibilityError(
-            f"remedy template: {exc}", file=file, line=line, row=row, code=code, value=text
-        ) from None
-    for n in names:
-        if n not in PLACEHOLDERS:
-            raise ResponsibilityError(
-                f"remedy template: unknown placeholder {{{n}}}; allowed: "
-                + ", ".join("{" + p + "}" for p in PLACEHOLDERS),
-                file=file,
-                line=line,
-                row=row,
-                code=code,
-                value=text,
-            )
-
-
-def _remedy(value: Any, *, file: str, line: int | None, row: int | None, code: str) -> Label:
-    if isinstance(value, str) and value.strip():
-        lab = Label(_nfc(value))
-    elif (
-        isinstance(value, Mapping)
-        and isinstance(value.get("vi"), str)
-        and set(value) <= {"vi", "en"}
-    ):
-        en = value.get("en")
-        lab = Label(_nfc(value["vi"]), _nfc(en) if isinstance(en, str) else None)
-    else:
-        raise ResponsibilityError(
-            "a remedy is a text or {vi: ..., en: ...}",
-            file=file,
-            line=line,
-            row=row,
-            code=code,
-            value=value,
-        )
-    _check_template(lab.vi, file=file, line=line, row=row, code=code)
-    if lab.en:
-        _check_template(lab.en, file=file, line=line, row=row, code=code)
-    return lab
-
-
-def _add(items: dict[str, Responsibility], resp: Responsibility, *, file: str) -> None:
-    if resp.code in items:
-        first = items[resp.code]
-        where = f"line {first.line}" if first.line else f"row {first.row}"
-        raise ResponsibilityError(
-            f"the code is mapped twice (first at {where})",
-            file=file,
-            line=resp.line,
-            row=resp.row,
-            code=resp.code,
-        )
-    items[resp.code] = resp
-
-
-def _read_yaml(text: str, file: str) -> tuple[str, str | None, dict[str, Responsibility]]:
-    from ..errors import MethodologyError
-
-    try:
-        data = load_yaml(text, file=file)
-    except MethodologyError as exc:
-        raise ResponsibilityError(
-            exc.message, file=file, line=exc.line, column=exc.column
-        ) from None
-    if not isinstance(data, Mapping):
-        raise ResponsibilityError("a responsibility map is a mapping", file=file)
-    allowed = {"parindex_responsibilities", "province", "methodology", "items", "note"}
-    extra = sorted(set(data) - allowed)
-    if extra:
-        raise ResponsibilityError(
-            f"unknown key; allowed: {', '.join(sorted(allowed))}", file=file, value=extra[0]
-        )
-    if data.get("parindex_responsibilities") != 1:
-        raise ResponsibilityError(
-            "the file must start with 'parindex_responsibilities: 1'",
-            file=file,
-            value=data.get("parindex_responsibilities"),
-        )
-    meth = data.get("methodology")
-    if not isinstance(meth, str) or not meth:
-        raise ResponsibilityError(
-            "'methodology' (the id, e.g. vn-moha/province/2022) is required", file=file
-        )
-    seq = data.get("items")
-    if not isinstance(seq, list):
-        raise ResponsibilityError("'items' must be a list", file=file)
-    marks = getattr(seq, "item_marks", [None] * len(seq))
-    items: dict[str, Responsibility] = {}
-    for item, mark in zip(seq, marks, strict=True):
-        line = mark[0] if mark else None
-        if not isinstance(item, Mapping):
-            raise ResponsibilityError(
-                "an item is a mapping with code, lead, cooperating, remedies", file=file, line=line
-            )
-        extra = sorted(set(item) - {"code", "lead", "cooperating", "remedies", "note"})
-        if extra:
-            raise ResponsibilityError(
-                "unknown key in an item; allowed: code, lead, cooperating, remedies, note",
-                file=file,
-                line=line,
-                value=extra[0],
-            )
-        code = item.get("code")
-        if isinstance(code, int | float) and not isinstance(code, bool):
-            code = str(code)
-        if not isinstance(code, str) or not code.strip():
-            raise ResponsibilityError("an item needs a code", file=file, line=line, value=code)
-        code = code.strip()
-        lead = _units_field(item.get("lead"), file=file, line=line, row=None, code=code)
-        coop = _units_field(item.get("cooperating"), file=file, line=line, row=None, code=code)
-        rem_raw = item.get("remedies", [])
-        if not isinstance(rem_raw, list):
-            rem_raw = [rem_raw]
-        remedies = tuple(_remedy(x, file=file, line=line, row=None, code=code) for x in rem_raw)
-        _add(items, Responsibility(code, lead, coop, remedies, line, None), file=file)
-    prov = data.get("province")
-    return meth, (str(prov) if prov is not None else None), items
-
-
-def _read_csv(
-    text: str, file: str, methodology: str | None
-) -> tuple[str, str | None, dict[str, Responsibility]]:
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip() for f in reader.fieldnames or []]
-    if "code" not in fields or "lead" not in fields:
-        raise ResponsibilityError(
-            "the CSV needs the columns code and lead (and optionally cooperating, remedy_vi, remedy_en, methodology, province)",
-            file=file,
-            row=1,
-            value=fields,
-        )
-    known = {"code", "lead", "cooperating", "remedy_vi", "remedy_en", "methodology", "province"}
-    unknown = [f for f in fields if f not in known]
-    if unknown:
-        raise ResponsibilityError(
-            f"unknown column; expected {', '.join(sorted(known))}",
-            file=file,
-            row=1,
-            value=unknown[0],
-        )
-    reader.fieldnames = fields
-    items: dict[str, Responsibility] = {}
-    meth = methodology
-    prov: str | None = None
-    for i, raw in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-        if not any(row.values()):
-            continue
-        code = row.get("code", "")
-        if not code:
-            raise ResponsibilityError("empty code", file=file, row=i)
-        if row.get("methodology"):
-            if meth is not None and meth != row["methodology"]:
-                raise ResponsibilityError(
-                    f"every row must name the same methodology ({meth})",
-                    file=file,
-                    row=i,
-                    value=row["methodology"],
-                )
-            meth = row["methodology"]
-        if row.get("province"):
-            prov = row["province"]
-        lead = _units_field(row.get("lead", ""), file=file, line=None, row=i, code=code)
-        coop = _units_field(row.get("cooperating", ""), file=file, line=None, row=i, code=code)
-        vis = [x.strip() for x in row.get("remedy_vi", "").split("|") if x.strip()]
-        ens = [x.strip() for x in row.get("remedy_en", "").split("|") if x.strip()]
-        if ens and len(ens) != len(vis):
-            raise ResponsibilityError(
-                "remedy_en must have as many '|'-separated remedies as remedy_vi",
-                file=file,
-                row=i,
-                code=code,
-            )
-        remedies = tuple(
-            _remedy(
-                {"vi": v} | ({"en": ens[j]} if ens else {}), file=file, line=None, row=i, code=code
-            )
-            for j, v in enumerate(vis)
-        )
-        _add(items, Responsibility(code, lead, coop, remedies, None, i), file=file)
-    if meth is None:
-        raise ResponsibilityError(
-            "name the methodology: a 'methodology' column, or methodology=... when reading",
-            file=file,
-        )
-    return meth, prov, items
-
-
 def load_responsibilities(
     source: str | os.PathLike[str],
     *,
@@ -535,19 +299,10 @@ def load_responsibilities(
     without a lead unit, units not in the unit list, a map written for another methodology.
     Items that no entry covers are not an error: ``rmap.problems(m)`` lists them.
     """
-    p = Path(source)
-    file = str(p)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ResponsibilityError(f"cannot read the file: {exc.strerror}", file=file) from None
-    suffix = p.suffix.lower()
-    if suffix == ".csv":
-        meth, prov, items = _read_csv(text, file, methodology.id if methodology else None)
-    elif suffix in (".yaml", ".yml"):
-        meth, prov, items = _read_yaml(text, file)
-    else:
-        raise ResponsibilityError("expected a .yaml, .yml or .csv file", file=file, value=suffix)
+    file, meth, prov, entries = read_responsibilities(
+        source, methodology.id if methodology else None
+    )
+    items = {code: Responsibility(*entry) for code, entry in entries.items()}
     rmap = ResponsibilityMap(meth, items, prov, file, units)
     if methodology is not None:
         rmap = rmap.validate(methodology, units)
@@ -643,58 +398,5 @@ def load_cascade(
         links:
           "2.1": ["2.1"]          # province code: [codes of the units' scheme]
     """
-    p = Path(source)
-    file = str(p)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ResponsibilityError(f"cannot read the file: {exc.strerror}", file=file) from None
-    from ..errors import MethodologyError
-
-    try:
-        data = load_yaml(text, file=file)
-    except MethodologyError as exc:
-        raise ResponsibilityError(
-            exc.message, file=file, line=exc.line, column=exc.column
-        ) from None
-    if not isinstance(data, Mapping) or data.get("parindex_cascade") != 1:
-        raise ResponsibilityError("a cascade file starts with 'parindex_cascade: 1'", file=file)
-    allowed = {"parindex_cascade", "province_methodology", "unit_methodology", "links", "note"}
-    extra = sorted(set(data) - allowed)
-    if extra:
-        raise ResponsibilityError(
-            f"unknown key; allowed: {', '.join(sorted(allowed))}", file=file, value=extra[0]
-        )
-    pm, um = str(data.get("province_methodology", "")), str(data.get("unit_methodology", ""))
-    raw = data.get("links")
-    if not isinstance(raw, Mapping):
-        raise ResponsibilityError("'links' maps a province code to a list of codes", file=file)
-    marks = getattr(raw, "key_marks", {})
-    links: dict[str, tuple[str, ...]] = {}
-    for k, v in raw.items():
-        line = marks.get(k, (None,))[0]
-        codes = [v] if isinstance(v, str) else v
-        if not isinstance(codes, list) or not all(isinstance(x, str | int | float) for x in codes):
-            raise ResponsibilityError(
-                "expected a list of codes", file=file, line=line, code=str(k), value=v
-            )
-        links[str(k)] = tuple(str(x) for x in codes)
-        for name, meth, cs in (
-            ("province", province_methodology, [str(k)]),
-            ("unit", unit_methodology, links[str(k)]),
-        ):
-            if meth is None:
-                continue
-            want = pm if name == "province" else um
-            if want and meth.id != want:
-                raise ResponsibilityError(
-                    f"the cascade is written for {want} as the {name} methodology, not {meth.id}",
-                    file=file,
-                    value=meth.id,
-                )
-            for c in cs:
-                if c not in meth:
-                    raise ResponsibilityError(
-                        f"unknown code: {meth.id} has no such node", file=file, line=line, code=c
-                    )
+    file, links, pm, um = read_cascade(source, province_methodology, unit_methodology)
     return Cascade(links, (), pm, um, file).with_cards(cards)

@@ -37,8 +37,9 @@ from typing import Any
 
 import attrs
 
-from ..errors import AnnexError, MethodologyError, MissingExtraError
+from ..errors import AnnexError, ExpressionError, MethodologyError, MissingExtraError
 from ..methodology.model import Methodology
+from ._cells import column_letter
 
 __all__ = [
     "AnnexDraft",
@@ -319,7 +320,6 @@ def _bands(
 def _formula(
     expr_text: str, rest: list[str], lines: tuple[str, ...], mx: float, mn: float
 ) -> GuideParse:
-    from ..errors import ExpressionError
     from ..expr import parse
 
     t = clean(expr_text).replace("×", "*").replace("÷", "/").replace(":", "/")
@@ -670,9 +670,7 @@ def _cell_text(v: Any) -> str:
 
 
 def _cell_ref(col0: int, row: int) -> str:
-    from .xlsx import _col
-
-    return f"{_col(col0 + 1)}{row}"
+    return f"{column_letter(col0 + 1)}{row}"
 
 
 def read_annex(

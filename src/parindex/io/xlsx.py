@@ -35,6 +35,7 @@ from typing import Any
 import attrs
 
 from ..assessment import STAGE_LABELS, STAGES, Assessment, Entry, is_na_text
+from ..assessment import maybe_number as _maybe_number
 from ..errors import AssessmentError, MissingExtraError, ParIndexError
 from ..methodology.model import ROOT, Methodology, Node
 from ..methodology.rules import (
@@ -50,6 +51,7 @@ from ..methodology.rules import (
     SurveyMeanRule,
     fmt,
 )
+from ._cells import column_letter as _col
 
 __all__ = [
     "DATA_ROW",
@@ -99,15 +101,6 @@ def _need_openpyxl(feature: str) -> Any:
     except ImportError:
         raise MissingExtraError.for_extra("openpyxl", "xlsx", feature) from None
     return openpyxl
-
-
-def _col(i: int) -> str:
-    """Column letter of a 1-based column index."""
-    out = ""
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 @attrs.frozen
@@ -1166,8 +1159,6 @@ def _cell_number(v: Any, fail: Any, ref: str, where: Any) -> float | int:
         raise fail("expected a number, found TRUE/FALSE", MAIN_SHEET, ref, value=v, **where)
     if isinstance(v, int | float):
         return v
-    from ..assessment import _maybe_number
-
     x = _maybe_number(_text(v))
     if isinstance(x, int | float):
         return x

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 import attrs
 
+from .._types import STATUSES
+from .._types import Status as Status  # the one definition, shared with parindex.units
 from ..errors import MethodologyError
 from .rules import Rule
 
@@ -32,9 +34,6 @@ __all__ = [
 
 #: The code of the implicit root node (the whole index). Codes in files are never empty.
 ROOT = ""
-
-STATUSES = ("confirmed", "derived", "inferred", "unknown")
-Status = Literal["confirmed", "derived", "inferred", "unknown"]
 
 #: How a node's points are obtained (the components MOHA publishes).
 METHODS = ("appraisal", "survey", "sipas", "statistics", "mixed")

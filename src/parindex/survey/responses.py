@@ -101,10 +101,6 @@ class Exclusions:
     def total_answers(self) -> int:
         return sum(self.answers.values())
 
-    @property
-    def total_respondents(self) -> int:
-        return sum(self.respondents.values())
-
     def __add__(self, other: Exclusions) -> Exclusions:
         a = dict(self.answers)
         for k, v in other.answers.items():

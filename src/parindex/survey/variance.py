@@ -1,0 +1,262 @@
+"""Variance of the satisfaction indices: Taylor linearisation, its two-pass form, bootstrap.
+
+Every index is a linear combination of item rates p_i = Y_i / V_i, so its linearised variable is
+z = sum_i c_i (y_i - p_i v_i) / V_i. :func:`taylor_variance` sums z over PSUs from the totals the
+accumulator kept; :func:`twopass_variance` computes z per respondent in a second pass when the
+respondents are the PSUs and the data are in memory; :func:`bootstrap_replicates` draws Rao–Wu
+rescaling bootstrap replicates of the PSUs within strata. Like samplics, which keeps Taylor
+estimation (``estimation/expansion.py``) apart from replication (``estimation/replication.py``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..errors import SurveyError
+from ._accumulate import F64, I64, Acc, combine
+from .responses import Responses
+
+__all__ = [
+    "bootstrap_replicates",
+    "check_psu_counts",
+    "linearised_variance",
+    "percentile_spread",
+    "srs_item_se",
+    "taylor_variance",
+    "twopass_variance",
+]
+
+
+def linearised_variance(
+    acc: Acc,
+    coef: F64,
+    p0: F64,
+    V: F64,
+    responses: Responses | None,
+    by: Sequence[str],
+    strata: str | None,
+    single_psu: str,
+) -> F64:
+    """Taylor variance of every aggregate and item, shape (g, aggregates + items).
+
+    Item i alone has u = (e_i / V_i, -p_i e_i / V_i); an aggregate combines them with ``coef``.
+    ``responses`` is needed (in memory) for the two-pass form only.
+    """
+    gn, k = V.shape
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inv_v = np.where(V > 0, 1.0 / V, 0.0)
+    u_items = np.zeros((gn, k, 2 * k))
+    ar = np.arange(k)
+    u_items[:, ar, ar] = inv_v
+    u_items[:, ar, k + ar] = -p0 * inv_v
+    u_agg = np.einsum("gnk,gkl->gnl", coef, u_items)
+    if acc.mode == "twopass":
+        assert isinstance(responses, Responses)
+        return twopass_variance(responses, acc, by, strata, u_agg, p0, inv_v, single_psu)
+    return taylor_variance(acc, np.concatenate([u_agg, u_items], axis=1), single_psu)
+
+
+def srs_item_se(acc: Acc, p: F64, V: F64) -> F64:
+    """The linearised item standard errors in closed form, when no design part was kept.
+
+    Within a unit sum z^2 = p (1 - p) / V, times the n / (n - 1) factor of the whole sample
+    (units are domains).
+    """
+    gn = V.shape[0]
+    total = float(acc.respondents[:gn].sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = total / (total - 1) if total > 1 else np.nan
+        se: F64 = np.sqrt(factor * p * (1 - p) / V) * 100
+    return se
+
+
+def percentile_spread(reps: F64, level: float) -> tuple[Any, Any, Any]:
+    """Standard deviation and percentile interval of bootstrap replicates (axis 0)."""
+    with np.errstate(invalid="ignore"):
+        sd = np.nanstd(reps, axis=0, ddof=1)
+    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo = np.nanquantile(reps, lo_q, axis=0)
+        hi = np.nanquantile(reps, hi_q, axis=0)
+    return sd, lo, hi
+
+
+def check_psu_counts(
+    n_h: I64, strata: Sequence[Any], single_psu: str, what: str = "primary sampling unit"
+) -> None:
+    if single_psu == "error" and list(strata) != [""]:  # "": no strata given
+        ones = np.flatnonzero(n_h == 1)
+        if ones.size:
+            h = strata[int(ones[0])]
+            raise SurveyError(
+                f"stratum {h!r} has only one {what}, so its variance cannot be estimated; "
+                "choose single_psu='skip' or 'center' (see docs/survey.md)",
+                code="stratum",
+                value=h,
+            )
+
+
+def taylor_variance(acc: Acc, u: F64, single_psu: str) -> F64:
+    """Variance of sum_j u·T_j for each (group, node): u has shape (g, nodes, 2k)."""
+    gn, nodes, _ = u.shape
+    var = np.zeros((gn, nodes))
+    strata = list(acc.strata.index)
+    if acc.mode == "psu":
+        n_psu = len(acc.psus)
+        n_h = np.bincount(acc.psu_stratum[:n_psu], minlength=len(strata))
+        check_psu_counts(n_h, strata, single_psu)
+        npairs = len(acc.pairs)
+        T = acc.totals[:npairs]
+        pg = acc.pair_group[:npairs]
+        ph = acc.psu_stratum[acc.pair_psu[:npairs]]
+        # z per pair and node: (pairs, nodes)
+        z = np.einsum("pk,pnk->pn", T, u[pg])
+        # per (stratum, group) sums of z and z^2
+        cell = ph * gn + pg
+        ncell = len(strata) * gn
+        s1 = np.zeros((ncell, nodes))
+        s2 = np.zeros((ncell, nodes))
+        np.add.at(s1, cell, z)
+        np.add.at(s2, cell, z * z)
+        s1 = s1.reshape(len(strata), gn, nodes)
+        s2 = s2.reshape(len(strata), gn, nodes)
+        nh = n_h.astype(np.float64)[:, None, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            contrib = nh / (nh - 1) * (s2 - s1 * s1 / nh)
+        single = (n_h == 1)[:, None, None]
+        if single_psu == "center":
+            grand = s1.sum(axis=0) / max(n_psu, 1)  # mean PSU total per (group, node)
+            contrib = np.where(single, (s1 - grand[None]) ** 2, contrib)
+        else:
+            contrib = np.where(single, 0.0, contrib)
+        var = np.nansum(contrib, axis=0)
+    else:
+        n_h = acc.n_h[: len(strata)]
+        check_psu_counts(n_h, strata, single_psu, "respondent")
+        for (h, g), c in acc.cells.index.items():
+            nhf = float(n_h[h])
+            uu = u[g]  # (nodes, 2k)
+            t1 = uu @ acc.s1[c]
+            t2 = np.einsum("nk,kl,nl->n", uu, acc.s2[c], uu)
+            if nhf > 1:
+                var[g] += nhf / (nhf - 1) * (t2 - t1 * t1 / nhf)
+            elif single_psu == "center":
+                var[g] += t1 * t1
+    if strata == [""] and n_h[0] <= 1:
+        var[:] = np.nan  # one PSU (or respondent) in all: no variance can be estimated
+    return np.maximum(var, 0.0)
+
+
+def twopass_variance(
+    r: Responses,
+    acc: Acc,
+    by: Sequence[str],
+    strata: str | None,
+    u_agg: F64,
+    p0: F64,
+    inv_v: F64,
+    single_psu: str,
+) -> F64:
+    """Taylor variance when respondents are the PSUs and the data are in memory.
+
+    A second pass over the answers computes each respondent's linearised values
+    z = M u (M: weighted satisfied and valid indicators), and sums z and z² per (stratum, group):
+    cheaper than the cross-products the streaming path keeps. Returns (g, aggregates + items).
+    """
+    n, k = r.answers.shape
+    gn, nodes, _ = u_agg.shape
+    labels, local = combine([(r.factor(b).labels, r.factor(b).codes) for b in by], n)
+    gidx = acc.groups.codes(labels)[local]
+    if strata:
+        sf = r.factor(strata)
+        s_labels, sidx = list(sf.labels), sf.codes.astype(np.int64)
+    else:
+        s_labels, sidx = [""], np.zeros(n, dtype=np.int64)
+    nstr = len(s_labels)
+    n_h = np.bincount(sidx, minlength=nstr)
+    check_psu_counts(n_h, s_labels, single_psu, "respondent")
+    w = r.weight if acc.weighted else None
+    combo = sidx * gn + gidx
+    in_order = n < 2 or bool(np.all(combo[1:] >= combo[:-1]))
+    order = np.arange(n) if in_order else np.argsort(combo, kind="stable")
+    sc = combo[order]
+    starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
+    ends = np.r_[starts[1:], n]
+    sums = np.zeros((nstr, gn, nodes + k))
+    squares = np.zeros((nstr, gn, nodes + k))
+    u8 = r.answers.view(np.uint8)
+    step = 16_384
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        c = int(sc[a])
+        h, g = c // gn, c % gn
+        ua = u_agg[g].T  # (2k, nodes)
+        for s0 in range(a, b, step):
+            e0 = min(b, s0 + step)
+            block = u8[s0:e0] if in_order else u8[order[s0:e0]]
+            mat = np.empty((e0 - s0, 2 * k), order="F")
+            for j in range(k):
+                np.take(acc.sat_lut[j], block[:, j], out=mat[:, j])
+                np.take(acc.val_lut[j], block[:, j], out=mat[:, k + j])
+            if w is not None:
+                mat *= (w[s0:e0] if in_order else w[order[s0:e0]])[:, None]
+            z_agg = mat @ ua
+            z_items = mat[:, :k] * inv_v[g] - mat[:, k:] * (p0[g] * inv_v[g])
+            sums[h, g, :nodes] += z_agg.sum(axis=0)
+            squares[h, g, :nodes] += np.einsum("rn,rn->n", z_agg, z_agg)
+            sums[h, g, nodes:] += z_items.sum(axis=0)
+            squares[h, g, nodes:] += np.einsum("rk,rk->k", z_items, z_items)
+    nh = n_h.astype(np.float64)[:, None, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        contrib = nh / (nh - 1) * (squares - sums * sums / nh)
+    single = (n_h == 1)[:, None, None]
+    contrib = np.where(single, sums * sums if single_psu == "center" else 0.0, contrib)
+    var: F64 = np.maximum(contrib.sum(axis=0), 0.0)
+    if s_labels == [""] and n_h[0] <= 1:
+        var[:] = np.nan
+    return var
+
+
+def bootstrap_replicates(
+    acc: Acc,
+    coef: F64,
+    replicates: int,
+    seed: int,
+    single_psu: str,
+) -> F64:
+    """Rao–Wu rescaling bootstrap replicates of every index: shape (replicates, g, nodes+items)."""
+    strata = list(acc.strata.index)
+    n_psu = len(acc.psus)
+    ps = acc.psu_stratum[:n_psu]
+    n_h = np.bincount(ps, minlength=len(strata))
+    check_psu_counts(n_h, strata, single_psu)
+    rng = np.random.default_rng(seed)
+    factors = np.ones((replicates, n_psu))
+    for h in range(len(strata)):
+        members = np.flatnonzero(ps == h)
+        nh = members.size
+        if nh < 2:
+            continue
+        draws = rng.integers(0, nh, size=(replicates, nh - 1))
+        counts = np.zeros((replicates, nh))
+        np.add.at(counts, (np.arange(replicates)[:, None], draws), 1.0)
+        factors[:, members] = counts * nh / (nh - 1)
+    npairs = len(acc.pairs)
+    T = acc.totals[:npairs]
+    pg = acc.pair_group[:npairs]
+    fp = factors[:, acc.pair_psu[:npairs]]  # (R, pairs)
+    gn = coef.shape[0]
+    k = acc.k
+    out = np.zeros((replicates, gn, coef.shape[1] + k))
+    for g in range(gn):
+        sel = pg == g
+        rt = fp[:, sel] @ T[sel]  # (R, 2k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p = np.where(rt[:, k:] > 0, rt[:, :k] / rt[:, k:], 0.0)
+        out[:, g, : coef.shape[1]] = p @ coef[g].T
+        out[:, g, coef.shape[1] :] = np.where(rt[:, k:] > 0, p, np.nan)
+    return out * 100.0
