@@ -26,7 +26,7 @@ error with its full context).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain
 from operator import attrgetter, methodcaller
 from types import MappingProxyType
@@ -40,16 +40,7 @@ from .assessment import NA, STAGES, Assessment, Entry, is_na_text, make_entry, s
 from .card import Layer, NodeResult, ScoreCard, present
 from .errors import AssessmentError, ParIndexError
 from .methodology.model import ROOT, Methodology, Node
-from .methodology.rules import (
-    BandsRule,
-    DeductionsRule,
-    FormulaRule,
-    LevelsRule,
-    PointsRule,
-    ProportionalRule,
-    SatisfactionRule,
-    SurveyMeanRule,
-)
+from .methodology.rules import CLAMP_CODES, CLAMP_MAX, CLAMP_MIN, RULE_KINDS, Rule
 from .scoring import _as_assessment, _layer_points, score
 
 __all__ = ["CLAMP_CODES", "AssessmentTable", "CardSet", "Plan", "compile_plan", "score_many"]
@@ -60,12 +51,9 @@ Int = npt.NDArray[np.signedinteger[Any]]
 I8 = npt.NDArray[np.int8]
 Bool = npt.NDArray[np.bool_]
 
-#: Clamping codes of the ``clamped`` array; 0 means no bound was applied.
-CLAMP_CODES: Final[tuple[str | None, ...]] = (None, "floor", "min", "max")
-_FLOOR, _MIN, _MAX = 1, 2, 3
+_MIN, _MAX = CLAMP_MIN, CLAMP_MAX  # codes of the ``clamped`` array (CLAMP_CODES)
 _NA_ENTRY: Final = Entry(None, True)
 _STAGE_POS: Final[Mapping[str, int]] = MappingProxyType({s: i for i, s in enumerate(STAGES)})
-_NUMERIC_KINDS: Final = ("points", "bands", "proportional", "survey_mean", "satisfaction")
 _PLAIN_NUMBER: Final = frozenset((int, float))
 _MAPPING_TYPES: Final = frozenset((dict, MappingProxyType))
 
@@ -123,17 +111,6 @@ class Plan:
         )
 
 
-def _input_range(node: Node) -> tuple[float, float, bool]:
-    rule = node.rule
-    if isinstance(rule, BandsRule | ProportionalRule):
-        return rule.input.min, rule.input.max, rule.input.integer
-    if isinstance(rule, SurveyMeanRule):
-        return rule.scale[0], rule.scale[1], False
-    if isinstance(rule, SatisfactionRule):
-        return 0.0, rule.top, False
-    return -math.inf, math.inf, False
-
-
 def compile_plan(methodology: Methodology) -> Plan:
     """Compile a methodology's tree into the arrays :func:`score_many` works on."""
     m = methodology
@@ -151,23 +128,12 @@ def compile_plan(methodology: Methodology) -> Plan:
     leaf_pos = np.full(n, -1, np.int64)
     leaf_pos[leaves] = np.arange(len(leaves))
     mx = np.array([math.nan if nd.max is None else nd.max for nd in nodes], np.float64)
-    kinds: dict[str, list[int]] = {
-        k: []
-        for k in (
-            "points",
-            "levels",
-            "bands",
-            "proportional",
-            "formula",
-            "deductions",
-            "survey_mean",
-            "satisfaction",
-        )
-    }
+    kinds: dict[str, list[int]] = {k: [] for k in RULE_KINDS}
     for j in leaves.tolist():
-        rule = nodes[j].rule
-        kinds[rule.kind if rule is not None else "points"].append(j)
-    ranges = [_input_range(nd) for nd in nodes]
+        kinds[_rule(nodes[j]).kind].append(j)
+    ranges = [
+        (-math.inf, math.inf, False) if nd.rule is None else nd.rule.input_range(nd) for nd in nodes
+    ]
     return Plan(
         methodology=m,
         codes=codes,
@@ -1219,14 +1185,14 @@ class _Engine:
                 ADJ[j][miss] = np.nan if mx is None else mx
             # the rows of this leaf, checked
             grp = leaf_rows[by_node[node_bounds[j] : node_bounds[j + 1]]]
-            checker = _Checker(self, node, grp, rows[grp])
-            values = checker.check()
+            leaf_rows_j = _LeafRows(self, _rule(node), rows[grp])
+            values = leaf_rows_j.rule.check_array(leaf_rows_j, node)
             ev = np.flatnonzero(~is_na & has_rows)
             if mx is not None:
                 ADJ[j][ev] = mx
             if not len(ev):
                 continue
-            pos = checker.position(dec[ev])
+            pos = np.searchsorted(grp, dec[ev])  # the deciding rows among this leaf's rows
             _evaluate_leaf(self, j, node, ev, values, pos, P, RAW, CL, BAND, FB)
         # -- aggregation, from the leaves up (reversed pre-order) --------------------------------
         share = na_policy == "share"
@@ -1337,150 +1303,58 @@ class _Engine:
 # -- checking the rows of one leaf ----------------------------------------------------------------
 
 
-class _Checker:
-    """Check every (non-NA) row of one leaf like ``rule.check``; keep the checked values."""
+def _rule(node: Node) -> Rule:
+    """The rule of a leaf (the loader gives every leaf one)."""
+    assert node.rule is not None
+    return node.rule
 
-    def __init__(self, engine: _Engine, node: Node, grp: Int, table_rows: Int) -> None:
+
+class _LeafRows:
+    """The (sorted) rows of one leaf, as :meth:`Rule.check_array` reads them
+    (:class:`parindex.methodology.rules.LeafRows`); refused rows mark their unit bad."""
+
+    def __init__(self, engine: _Engine, rule: Rule, table_rows: Int) -> None:
         self.e = engine
-        self.node = node
-        self.rule = node.rule if node.rule is not None else PointsRule()
-        self.grp = grp  # positions in the sorted order, ascending
+        self.rule = rule
         self.rows = table_rows
         self.units = engine.table.row_unit[table_rows]
+        self.live = ~engine.table.row_na[table_rows]
 
-    def position(self, sorted_pos: I64) -> I64:
-        """Where deciding rows (positions in the sorted order) stand in this leaf's rows."""
-        return np.searchsorted(self.grp, sorted_pos)
+    def __len__(self) -> int:
+        return len(self.rows)
 
-    def check(self) -> Any:
-        rows, units = self.rows, self.units
-        live = ~self.e.table.row_na[rows]
-        kind = self.rule.kind
-        if kind in _NUMERIC_KINDS:
-            return self._numeric(rows, live, units)
-        if kind == "levels":
-            return self._levels(rows, live, units)
-        if kind == "formula":
-            return self._formula(rows, live, units)
-        return self._deductions(rows, live, units)
+    def numbers(self) -> tuple[F64, Bool]:
+        tab = self.e.table
+        return tab.row_num[self.rows].copy(), tab.row_isnum[self.rows]
 
-    def _slow(self, i: int, v: Any) -> Any:
+    def texts(self, idx: I64) -> tuple[I64, Sequence[str]]:
+        tab = self.e.table
+        return tab.row_text[self.rows[idx]], tab.texts
+
+    def mappings(self, idx: I64) -> I64:
+        return self.e.table.mappings.of_row[self.rows[idx]]
+
+    def mapping_length(self, mid: I64) -> I64:
+        length = self.e.table.mappings.length
+        if not len(length):
+            return np.zeros(len(mid), np.int64)
+        return length[np.where(mid >= 0, mid, 0)]
+
+    def lookup(self, mid: I64, key: str) -> tuple[Bool, F64, Bool]:
+        return self.e.table.mappings.lookup(mid, key)
+
+    def value(self, i: int) -> Any:
+        return self.e.table.values[int(self.rows[i])]
+
+    def refuse(self, wrong: Bool) -> None:
+        _mark(self.e.bad, self.units[wrong])
+
+    def check_one(self, i: int, check: Callable[[Any], Any]) -> Any:
         try:
-            return self.rule.check(v)
+            return check(self.value(i))
         except Exception:
             self.e.bad[int(self.units[i])] = True
             return None
-
-    def _numeric(self, rows: I64, live: Bool, units: I64) -> F64:
-        tab = self.e.table
-        x = tab.row_num[rows].copy()
-        fast = tab.row_isnum[rows] & np.isfinite(x) & live
-        slow = np.flatnonzero(live & ~fast)
-        for i in slow.tolist():
-            v = self._slow(i, tab.values[int(rows[i])])
-            x[i] = 0.0 if v is None else float(v)
-        j = self.e.plan.index[self.node.code]
-        lo = float(self.e.plan.input_min[j])
-        hi = float(self.e.plan.input_max[j])
-        wrong = fast & ((x < lo) | (x > hi))
-        if self.e.plan.input_integer[j]:
-            wrong |= fast & (x != np.trunc(x))
-        _mark(self.e.bad, units[wrong])
-        return x
-
-    def _levels(self, rows: I64, live: Bool, units: I64) -> I64:
-        rule = self.rule
-        assert isinstance(rule, LevelsRule)
-        tab = self.e.table
-        out = np.zeros(len(rows), np.int64)
-        idx = np.flatnonzero(live)
-        text = tab.row_text[rows[idx]]
-        # level codes given as text: check each distinct text once
-        used = np.unique(text[text >= 0])
-        lookup = np.full(max(len(tab.texts), 1), -1, np.int64)
-        for t in used.tolist():
-            try:
-                k = rule.index_of(rule.check(tab.texts[t]))
-            except Exception:
-                k = None
-            lookup[t] = -1 if k is None else k
-        got = lookup[np.where(text >= 0, text, 0)]
-        is_text = text >= 0
-        wrong = is_text & (got < 0)
-        _mark(self.e.bad, units[idx[wrong]])
-        out[idx[is_text]] = np.where(got[is_text] < 0, 0, got[is_text])
-        # anything else (whole numbers as codes, wrong kinds): one by one
-        for i in idx[~is_text].tolist():
-            checked = self._slow(i, tab.values[int(rows[i])])
-            k = None if checked is None else rule.index_of(checked)
-            out[i] = 0 if k is None else k
-        return out
-
-    def _mapping_rows(self, rows: I64, live: Bool) -> tuple[I64, I64]:
-        """Live rows (positions) and their mapping numbers (-1 where the value is no mapping)."""
-        idx = np.flatnonzero(live)
-        return idx, self.e.table.mappings.of_row[rows[idx]]
-
-    def _slow_rows(self, idx: list[int], names: list[str], cols: F64) -> None:
-        values = self.e.table.values
-        for i in idx:
-            checked = self._slow(i, values[int(self.rows[i])])
-            if checked is not None:
-                cols[:, i] = [checked[nm] for nm in names]
-
-    def _formula(self, rows: I64, live: Bool, units: I64) -> dict[str, F64]:
-        rule = self.rule
-        assert isinstance(rule, FormulaRule)
-        names = [s.name for s in rule.inputs]
-        k = len(names)
-        cols = np.zeros((k, len(rows)), np.float64)
-        fast = np.zeros(len(rows), np.bool_)
-        idx, mid = self._mapping_rows(rows, live)
-        maps = self.e.table.mappings
-        ok = mid >= 0
-        ok &= maps.length[np.where(ok, mid, 0)] == k if len(maps.length) else False
-        for q, nm in enumerate(names):
-            found, x, plain = maps.lookup(mid, nm)
-            ok &= found & plain
-            cols[q, idx] = x
-        fast[idx[ok]] = True
-        self._slow_rows(idx[~ok].tolist(), names, cols)
-        wrong = fast & ~np.isfinite(cols).all(axis=0)
-        by_name = {nm: cols[q] for q, nm in enumerate(names)}
-        for q, spec in enumerate(rule.inputs):
-            x = cols[q]
-            if spec.integer:
-                wrong |= fast & (x != np.trunc(x))
-            wrong |= fast & ((x < spec.min) | (x > spec.max))
-        for spec in rule.inputs:
-            if spec.max_name is not None:
-                wrong |= fast & (by_name[spec.name] > by_name[spec.max_name])
-        _mark(self.e.bad, units[wrong])
-        return by_name
-
-    def _deductions(self, rows: I64, live: Bool, units: I64) -> F64:
-        rule = self.rule
-        assert isinstance(rule, DeductionsRule)
-        codes = [it.code for it in rule.items]
-        cols = np.zeros((len(codes), len(rows)), np.float64)
-        fast = np.zeros(len(rows), np.bool_)
-        idx, mid = self._mapping_rows(rows, live)
-        maps = self.e.table.mappings
-        ok = mid >= 0
-        known = np.zeros(len(idx), np.int64)
-        for q, c in enumerate(codes):
-            found, x, plain = maps.lookup(mid, c)
-            ok &= ~found | plain
-            known += found
-            cols[q, idx] = x
-        if len(maps.length):
-            ok &= maps.length[np.where(ok, mid, 0)] == known  # no unknown kinds
-        fast[idx[ok]] = True
-        self._slow_rows(idx[~ok].tolist(), codes, cols)
-        wrong = fast & ~(np.isfinite(cols).all(axis=0))
-        wrong |= fast & ((cols < 0) | (cols != np.trunc(cols))).any(axis=0)
-        _mark(self.e.bad, units[wrong])
-        return cols
 
 
 # -- evaluating one leaf for the units that give it a value ----------------------------------------
@@ -1499,96 +1373,17 @@ def _evaluate_leaf(
     BAND: Int,
     FB: Bool,
 ) -> None:
-    rule = node.rule if node.rule is not None else PointsRule()
-    bad = eng.bad
-    mx = node.max
-    if isinstance(rule, PointsRule):
-        x = values[pos]
-        wrong = x < node.min
-        if mx is not None:
-            wrong |= x > mx
-        _mark(bad, ev[wrong])
-        P[j, ev] = x
-        RAW[j, ev] = x
+    rule = _rule(node)
+    if rule.needs_max() and node.max is None:
+        _mark(eng.bad, ev)
         return
-    if isinstance(rule, LevelsRule):
-        idx = values[pos]
-        pts = np.array([lv.points for lv in rule.levels], np.float64)[idx]
-        P[j, ev] = pts
-        RAW[j, ev] = pts
-        BAND[j, ev] = idx
-        return
-    if isinstance(rule, BandsRule):
-        x = values[pos]
-        idx = np.full(len(x), -1, np.int64)
-        for b_i, b in enumerate(rule.bands):
-            above = x >= b.lo if b.lo_inclusive else x > b.lo
-            below = x <= b.hi if b.hi_inclusive else x < b.hi
-            idx = np.where((idx < 0) & above & below, b_i, idx)
-        _mark(bad, ev[idx < 0])
-        idx = np.where(idx < 0, 0, idx)
-        pts = np.array(rule.points, np.float64)[idx]
-        P[j, ev] = pts
-        RAW[j, ev] = pts
-        BAND[j, ev] = idx
-        return
-    if isinstance(rule, ProportionalRule | SurveyMeanRule | SatisfactionRule):
-        if mx is None:
-            _mark(bad, ev)
-            return
-        x = values[pos]
-        if isinstance(rule, ProportionalRule):
-            b = rule.band
-            above = x >= b.lo if b.lo_inclusive else x > b.lo
-            below = x <= b.hi if b.hi_inclusive else x < b.hi
-            inside = above & below
-            pts = np.where(inside, mx * x / rule.full, rule.otherwise)
-            BAND[j, ev] = np.where(inside, 0, 1)
-        elif isinstance(rule, SurveyMeanRule):
-            lo, hi = rule.scale
-            pts = mx * (x - lo) / (hi - lo) if rule.anchor == "min" else mx * x / hi
-        else:
-            pts = mx * x / rule.top
-        P[j, ev] = pts
-        RAW[j, ev] = pts
-        return
-    if isinstance(rule, FormulaRule):
-        env = {name: col[pos] for name, col in values.items()}
-        raw, failed = rule.expr.evaluate_array(env)
-        if rule.on_zero_division is None:
-            _mark(bad, ev[failed])
-            raw = np.where(failed, 0.0, raw)
-            pts = raw
-        else:
-            pts = raw
-        lo = node.min
-        under = ~failed & (raw < lo)
-        over = ~failed & ~under & (mx is not None) & (raw > (mx if mx is not None else 0.0))
-        if not rule.clamp:
-            _mark(bad, ev[under | over])
-        pts = np.where(under, lo, pts)
-        if mx is not None:
-            pts = np.where(over, mx, pts)
-        cl = np.where(under, _MIN, np.where(over, _MAX, 0)).astype(np.int8)
-        if rule.on_zero_division is not None:
-            z = rule.on_zero_division
-            pts = np.where(failed, z, pts)
-            raw = np.where(failed, z, raw)
-            FB[j, ev] = failed
-        P[j, ev] = pts
-        RAW[j, ev] = raw
-        CL[j, ev] = cl
-        return
-    assert isinstance(rule, DeductionsRule)
-    if rule.start is None and mx is None:
-        _mark(bad, ev)
-        return
-    counts = values[:, pos]
-    raw = np.full(len(ev), rule.start_for(mx), np.float64)
-    for q, item in enumerate(rule.items):
-        raw = raw - item.points * counts[q]
-    floor = rule.floor_for(node.min)
-    low = raw < floor
-    P[j, ev] = np.where(low, floor, raw)
-    RAW[j, ev] = raw
-    CL[j, ev] = np.where(low, _FLOOR, 0).astype(np.int8)
+    out = rule.evaluate_array(rule.select(values, pos), node.min, node.max)
+    _mark(eng.bad, ev[out.bad])
+    P[j, ev] = out.points
+    RAW[j, ev] = out.raw
+    if out.clamped is not None:
+        CL[j, ev] = out.clamped
+    if out.band is not None:
+        BAND[j, ev] = out.band
+    if out.fallback is not None:
+        FB[j, ev] = out.fallback

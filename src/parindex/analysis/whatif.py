@@ -23,7 +23,6 @@ from ..card import ScoreCard
 from ..errors import AssessmentError, MethodologyError, ParIndexError
 from ..methodology.loader import parse_methodology
 from ..methodology.model import ROOT, Methodology, Node
-from ..methodology.rules import Band, BandsRule, ProportionalRule, Rule
 from ..scoring import applies, score
 from .rank import Ranking, rank
 
@@ -96,35 +95,6 @@ def rescore(
 # -- the methodology as data, and in-memory changes ------------------------------------------------
 
 
-def _num_text(x: float) -> str:
-    if math.isinf(x):
-        return "∞" if x > 0 else "-∞"
-    if x == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    r = repr(x)
-    if "e" in r or "E" in r:
-        r = f"{x:.17f}".rstrip("0")
-    return r
-
-
-def _band_text(b: Band) -> str:
-    lo = "-∞" if b.lo == -math.inf else _num_text(b.lo)
-    hi = "∞" if b.hi == math.inf else _num_text(b.hi)
-    return f"{'[' if b.lo_inclusive else '('}{lo}, {hi}{']' if b.hi_inclusive else ')'}"
-
-
-def _rule_data(rule: Rule) -> dict[str, Any]:
-    d = rule.to_dict()
-    if isinstance(rule, BandsRule):
-        d["bands"] = [
-            {"range": _band_text(b), "points": p}
-            for b, p in zip(rule.bands, rule.points, strict=True)
-        ]
-    elif isinstance(rule, ProportionalRule):
-        d["range"] = _band_text(rule.band)
-    return d
-
-
 def _node_data(m: Methodology, node: Node) -> dict[str, Any]:
     out: dict[str, Any] = {"code": node.code, "label": node.label.to_dict()}
     if node.is_leaf:
@@ -163,7 +133,7 @@ def _node_data(m: Methodology, node: Node) -> dict[str, Any]:
     if node.applies_to is not None:
         out["applies_to"] = list(node.applies_to)
     if node.is_leaf and node.rule is not None:
-        out["rule"] = _rule_data(node.rule)
+        out["rule"] = node.rule.to_dict()
     if node.children:
         out["children"] = [_node_data(m, m.nodes[c]) for c in node.children]
     return out

@@ -40,11 +40,11 @@ from ..errors import AssessmentError, MissingExtraError, ParIndexError
 from ..methodology.model import ROOT, Methodology, Node
 from ..methodology.rules import (
     INF,
+    Band,
     BandsRule,
     DeductionsRule,
     FormulaRule,
     LevelsRule,
-    PointsRule,
     ProportionalRule,
     Rule,
     SatisfactionRule,
@@ -156,9 +156,16 @@ def _row_key(code: str, name: str | None) -> str:
     return code if name is None else f"{code} : {name}"
 
 
-def fingerprint(m: Methodology) -> str:
+def fingerprint(m: Methodology, *, legacy: bool = False) -> str:
     """A short hash of the tree and its rules: two texts of a methodology that score the same
-    inputs the same way have the same fingerprint."""
+    inputs the same way have the same fingerprint.
+
+    ``legacy=True`` gives the fingerprint parindex 0.1.0 wrote, which saw band edges to 6
+    significant digits only; workbooks stamped with it are still accepted."""
+
+    def band_text(b: Band) -> str:
+        return b.text(6) if legacy else b.text()
+
     items = [
         [
             n.code,
@@ -169,7 +176,7 @@ def fingerprint(m: Methodology) -> str:
             n.role,
             n.aggregate,
             n.method,
-            None if n.rule is None else n.rule.to_dict(),
+            None if n.rule is None else n.rule.to_dict(band_text=band_text),
         ]
         for n in m.walk()
     ]
@@ -777,20 +784,8 @@ def _write_validations(
 
 
 def _bounds(n: Node, name: str | None) -> tuple[float, float, bool]:
-    rule = n.rule
-    if name is not None:
-        if isinstance(rule, FormulaRule):
-            spec = next(i for i in rule.inputs if i.name == name)
-            return spec.min, spec.max, spec.integer
-        return 0.0, INF, True
-    if isinstance(rule, BandsRule | ProportionalRule):
-        return rule.input.min, rule.input.max, rule.input.integer
-    if isinstance(rule, SurveyMeanRule):
-        return rule.scale[0], rule.scale[1], False
-    if isinstance(rule, SatisfactionRule):
-        return 0.0, rule.top, False
-    assert isinstance(rule, PointsRule)
-    return n.min, INF if n.max is None else n.max, False
+    assert n.rule is not None
+    return n.rule.input_range(n, name)
 
 
 def _write_help(ws: Any, m: Methodology, font: Any, alignment: Any) -> None:
@@ -933,7 +928,7 @@ def read_workbook(
             "B3",
             value=version,
         )
-    if _text(meta["B4"].value) != fingerprint(m):
+    if _text(meta["B4"].value) not in (fingerprint(m), fingerprint(m, legacy=True)):
         raise fail(
             f"this workbook was made from a different text of {m.id} (its tree, maxima or rules "
             "differ); make a new template from the methodology you score with",

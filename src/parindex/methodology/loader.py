@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ..errors import ExpressionError, MethodologyError, ParIndexError
+from ..errors import MethodologyError, ParIndexError
 from . import yamlio
 from .model import (
     AGGREGATES,
@@ -35,25 +35,7 @@ from .model import (
     Node,
     Rounding,
 )
-from .rules import (
-    INF,
-    RULE_KINDS,
-    BandsRule,
-    DeductionItem,
-    DeductionsRule,
-    FormulaInput,
-    FormulaRule,
-    Level,
-    LevelsRule,
-    NumberInput,
-    PointsRule,
-    ProportionalRule,
-    Rule,
-    SatisfactionRule,
-    SurveyMeanRule,
-    fmt,
-    parse_band,
-)
+from .rules import INF, RULE_KINDS, PointsRule, Rule, fmt
 from .yamlio import (  # the general readers live in yamlio; re-exported for compatibility
     FORMAT_VERSION,
     choice,
@@ -80,7 +62,6 @@ __all__ = [
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 NUMERIC_CODE_RE = re.compile(r"^\d+(\.\d+)*$")
-NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
 MAX_NODES = 20_000
 TOL = 1e-9
 
@@ -147,212 +128,13 @@ def read_rounding(r: Reader, key: str, value: Any) -> Rounding:
 # -- rules --------------------------------------------------------------------------------------
 
 
-def read_number_input(r: Reader, key: str, value: Any) -> NumberInput:
-    sub = Reader(value, file=r.file, what=f"{r.what}: {key}", code=r.code, mark=r.value_mark(key))
-    unit = sub.opt("unit", choice(("percent", "count", "number", "days")), "number")
-    lo = sub.opt("min", float, 0.0 if unit in ("percent", "count", "days") else -INF)
-    hi = sub.opt("max", float, 100.0 if unit == "percent" else INF)
-    integer = sub.opt("integer", bool, unit == "count")
-    label = sub.opt("label", read_label)
-    sub.done()
-    if lo > hi:
-        sub.fail("the input's min is above its max", value=[lo, hi])
-    return NumberInput(unit, lo, hi, integer, label)
-
-
-def read_band(r: Reader, key: str, value: Any) -> Any:
-    s = r.check_type(key, value, str)
-    try:
-        return parse_band(s)
-    except ValueError as exc:
-        r.fail_key(key, str(exc), value=s)
-
-
 def read_rule(r: Reader, key: str, value: Any) -> Rule:
+    """Read a ``rule:`` mapping: the kind's class parses its own keys (see ``rules``)."""
     sub = Reader(value, file=r.file, what="rule", code=r.code, mark=r.value_mark(key))
     kind = sub.req("kind", choice(tuple(RULE_KINDS)))
-    rule: Rule
-    if kind == "points":
-        rule = PointsRule()
-    elif kind == "levels":
-        seq = sub.req("levels", list)
-        levels = []
-        for i, (item, mark) in enumerate(zip(seq, yamlio.item_marks(seq), strict=True)):
-            lv = Reader(item, file=r.file, what=f"rule: levels[{i + 1}]", code=r.code, mark=mark)
-            levels.append(
-                Level(
-                    lv.req("code", yamlio.text),
-                    lv.req("points", float),
-                    lv.opt("label", read_label),
-                )
-            )
-            lv.done()
-        if len(levels) < 2:
-            sub.fail("rule: a levels rule needs at least two levels")
-        codes = [lv.code.casefold() for lv in levels]
-        if len(set(codes)) != len(codes):
-            sub.fail(
-                "rule: level codes must be unique (ignoring case)", value=[lv.code for lv in levels]
-            )
-        rule = LevelsRule(tuple(levels))
-    elif kind == "bands":
-        inp = sub.opt("input", read_number_input, NumberInput("percent", 0.0, 100.0))
-        seq = sub.req("bands", list)
-        bands, points = [], []
-        for i, (item, mark) in enumerate(zip(seq, yamlio.item_marks(seq), strict=True)):
-            b = Reader(item, file=r.file, what=f"rule: bands[{i + 1}]", code=r.code, mark=mark)
-            bands.append(b.req("range", read_band))
-            points.append(b.req("points", float))
-            b.done()
-        if len(bands) < 2:
-            sub.fail("rule: a bands rule needs at least two bands")
-        for i, a in enumerate(bands):
-            for j in range(i + 1, len(bands)):
-                if a.overlaps(bands[j]):
-                    sub.fail(f"rule: bands {a} and {bands[j]} overlap: a value would fall in both")
-        _check_coverage(sub, inp, bands)
-        rule = BandsRule(inp, tuple(bands), tuple(points))
-    elif kind == "proportional":
-        inp = sub.opt("input", read_number_input, NumberInput("percent", 0.0, 100.0))
-        band = sub.req("range", read_band)
-        full = sub.opt("full", float, inp.max if math.isfinite(inp.max) else None)
-        if full is None or full <= 0:
-            sub.fail(
-                "rule: 'full' (the value that earns the whole maximum) must be a positive number",
-                value=full,
-            )
-        otherwise = sub.opt("otherwise", float, 0.0)
-        if band.hi > full:
-            sub.fail(
-                f"rule: the band {band} reaches above 'full' ({fmt(full, 'en')}), so points could exceed the maximum"
-            )
-        rule = ProportionalRule(inp, band, full, otherwise)
-    elif kind == "formula":
-        spec = sub.req("inputs", dict)
-        inputs = []
-        names: list[str] = []
-        for name in spec:
-            if not NAME_RE.match(name):
-                sub.fail(
-                    f"rule: input name {name!r} must be a plain name such as a, b or on_time",
-                    value=name,
-                )
-            names.append(name)
-        for name in spec:
-            item = spec[name]
-            imark: tuple[int, int] | None = (
-                spec.value_marks.get(name) if hasattr(spec, "value_marks") else None
-            )
-            ir = Reader(
-                item if item is not None else {},
-                file=r.file,
-                what=f"rule: inputs: {name}",
-                code=r.code,
-                mark=imark,
-            )
-            label = ir.opt("label", read_label)
-            lo = ir.opt("min", float, 0.0)
-            raw_max = ir.opt("max", (float, str), None)
-            integer = ir.opt("integer", bool, False)
-            ir.done()
-            max_name = None
-            hi = INF
-            if isinstance(raw_max, str):
-                if raw_max not in names or raw_max == name:
-                    ir.fail_key(
-                        "max",
-                        f"expected a number or the name of another input ({', '.join(n for n in names if n != name)})",
-                        value=raw_max,
-                    )
-                max_name = raw_max
-            elif raw_max is not None:
-                hi = raw_max
-            if lo > hi:
-                ir.fail("min is above max", value=[lo, hi])
-            inputs.append(FormulaInput(name, label, lo, hi, max_name, integer))
-        if not inputs:
-            sub.fail("rule: a formula needs at least one input")
-        text = sub.req("expr", str)
-        from ..expr import parse
-
-        try:
-            expr = parse(text, allowed_names=names)
-        except ExpressionError as exc:
-            mark = sub.value_mark("expr")
-            raise ExpressionError(
-                f"rule: expr: {exc.message}",
-                file=r.file,
-                line=mark[0],
-                column=mark[1],
-                code=r.code,
-                value=text,
-            ) from None
-        unused = sorted(set(names) - set(expr.names))
-        if unused:
-            sub.fail(f"rule: inputs declared but not used in the formula: {', '.join(unused)}")
-        ozd = sub.opt("on_zero_division", (float, str), None)
-        if isinstance(ozd, str):
-            if ozd != "error":
-                sub.fail_key(
-                    "on_zero_division", "expected a number of points or 'error'", value=ozd
-                )
-            ozd = None
-        clamp = sub.opt("clamp", bool, False)
-        rule = FormulaRule(expr, tuple(inputs), ozd, clamp)
-    elif kind == "deductions":
-        seq = sub.req("items", list)
-        items = []
-        for i, (item, mark) in enumerate(zip(seq, yamlio.item_marks(seq), strict=True)):
-            d = Reader(item, file=r.file, what=f"rule: items[{i + 1}]", code=r.code, mark=mark)
-            code = d.req("code", yamlio.text)
-            per = d.req("points", float)
-            if per <= 0:
-                d.fail_key(
-                    "points", "the points deducted per occurrence must be positive", value=per
-                )
-            items.append(DeductionItem(code, per, d.opt("label", read_label)))
-            d.done()
-        if not items:
-            sub.fail("rule: list at least one kind of deduction")
-        if len({i.code for i in items}) != len(items):
-            sub.fail("rule: deduction codes must be unique", value=[i.code for i in items])
-        rule = DeductionsRule(tuple(items), sub.opt("start", float), sub.opt("floor", float))
-    elif kind == "survey_mean":
-        scale = sub.req("scale", list)
-        if (
-            len(scale) != 2
-            or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in scale)
-            or not scale[0] < scale[1]
-        ):
-            sub.fail_key(
-                "scale", "expected [lowest answer, highest answer], e.g. [1, 5]", value=list(scale)
-            )
-        anchor = sub.opt("anchor", choice(("min", "zero")), "min")
-        if anchor == "zero" and scale[0] < 0:
-            sub.fail_key("anchor", "anchor 'zero' needs a scale that starts at 0 or above")
-        rule = SurveyMeanRule((float(scale[0]), float(scale[1])), anchor)
-    else:  # satisfaction
-        rule = SatisfactionRule(sub.opt("unit", choice(("percent", "fraction")), "percent"))
+    rule = RULE_KINDS[kind].parse(sub, read_label)
     sub.done()
     return rule
-
-
-def _check_coverage(sub: Reader, inp: NumberInput, bands: list[Any]) -> None:
-    """Every value the input may take must fall in some band."""
-    edges = sorted({inp.min, inp.max, *(b.lo for b in bands), *(b.hi for b in bands)})
-    points = [e for e in edges if inp.min <= e <= inp.max and math.isfinite(e)]
-    mids = [(a + b) / 2 for a, b in itertools.pairwise(points)]
-    if not math.isfinite(inp.min):
-        mids.append(points[0] - 1 if points else 0.0)
-    if not math.isfinite(inp.max):
-        mids.append(points[-1] + 1 if points else 0.0)
-    for x in points + mids:
-        if inp.min <= x <= inp.max and not any(b.contains(x) for b in bands):
-            sub.fail(
-                f"rule: the value {fmt(x, 'en')} falls in none of the bands "
-                f"{', '.join(str(b) for b in bands)} (the input runs from "
-                f"{fmt(inp.min, 'en')} to {fmt(inp.max, 'en')})"
-            )
 
 
 # -- the tree -----------------------------------------------------------------------------------
@@ -640,11 +422,7 @@ def _validate_tree(
                 n.fail(f"rule: {exc.message}")
             top_ = INF if mx is None else mx
             if lo < mn - TOL or hi > top_ + TOL:
-                hint = (
-                    " (declare clamp: true to cap it and record the capping)"
-                    if isinstance(rule, FormulaRule)
-                    else ""
-                )
+                hint = rule.out_of_bounds_hint
                 n.fail(
                     f"rule: the '{rule.kind}' rule can give {fmt(lo, 'en')} to {fmt(hi, 'en')} points, "
                     f"outside this node's bounds {fmt(mn, 'en')} to {fmt(mx, 'en')}{hint}"

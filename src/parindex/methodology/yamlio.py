@@ -340,6 +340,18 @@ def text(r: Reader, key: str, value: Any) -> str:
     return s
 
 
+def choice(options: tuple[str, ...]) -> Any:
+    """A value checker accepting one of ``options`` (strings)."""
+
+    def read(r: Reader, key: str, value: Any) -> str:
+        s = r.check_type(key, value, str)
+        if s not in options:
+            r.fail_key(key, f"expected one of {', '.join(options)}", value=s)
+        return str(s)
+
+    return read
+
+
 def item_marks(seq: Any) -> list[Mark]:
     marks: list[Mark] | None = getattr(seq, "item_marks", None)
     return marks if marks is not None else [getattr(seq, "mark", (0, 0))] * len(seq)

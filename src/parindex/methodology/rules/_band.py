@@ -1,0 +1,119 @@
+"""Bands: intervals of input values with explicit edges, e.g. ``[80, 100)``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, overload
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ._base import INF, fmt, num_text
+
+__all__ = ["Band", "parse_band"]
+
+_BAND_RE = re.compile(
+    r"^\s*([\[(])\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)|[-−]?∞|-?inf)\s*[,;]\s*"
+    r"([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)|\+?∞|\+?inf)\s*([\])])\s*$"
+)
+
+
+def _num(text: str) -> float:
+    t = text.replace(",", ".").replace("−", "-").replace("+", "")
+    if t in ("∞", "inf"):
+        return INF
+    if t in ("-∞", "-inf"):
+        return -INF
+    return float(t)
+
+
+def _g6(x: float) -> str:
+    """A number as 0.1.0 wrote it in band texts (6 significant digits)."""
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.6g}"
+
+
+@attrs.frozen
+class Band:
+    """An interval of input values with explicit edges, e.g. ``[80, 100)``."""
+
+    lo: float
+    hi: float
+    lo_inclusive: bool
+    hi_inclusive: bool
+
+    @overload
+    def contains(self, x: float) -> bool: ...
+    @overload
+    def contains(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]: ...
+    def contains(self, x: Any) -> Any:
+        """Whether ``x`` lies in the band; ``x`` may be a number or a numpy array."""
+        above = x >= self.lo if self.lo_inclusive else x > self.lo
+        below = x <= self.hi if self.hi_inclusive else x < self.hi
+        return above & below
+
+    def text(self, digits: int | None = None) -> str:
+        """The band as written in a methodology file: lossless (``parse_band`` reads it back
+        to an equal band), or with ``digits=6`` as parindex 0.1.0 wrote it."""
+        if digits not in (None, 6):
+            raise ValueError("digits must be None or 6")
+        num = num_text if digits is None else _g6
+        lo = "-∞" if self.lo == -INF else num(self.lo)
+        hi = "∞" if self.hi == INF else num(self.hi)
+        return f"{'[' if self.lo_inclusive else '('}{lo}, {hi}{']' if self.hi_inclusive else ')'}"
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def describe(self, lang: str = "vi", unit: str = "") -> str:
+        """Human words for the band: 'from 80 % to under 100 %'."""
+        u = unit
+        lo = fmt(self.lo, lang) + u
+        hi = fmt(self.hi, lang) + u
+        if lang == "vi":
+            if self.lo == -INF:
+                return ("đến " if self.hi_inclusive else "dưới ") + hi
+            if self.hi == INF:
+                return ("từ " if self.lo_inclusive else "trên ") + lo
+            if self.lo == self.hi:
+                return "bằng " + lo
+            left = ("từ " if self.lo_inclusive else "trên ") + lo
+            right = (" đến " if self.hi_inclusive else " đến dưới ") + hi
+            return left + right
+        if self.lo == -INF:
+            return ("up to " if self.hi_inclusive else "below ") + hi
+        if self.hi == INF:
+            return ("at least " if self.lo_inclusive else "above ") + lo
+        if self.lo == self.hi:
+            return "exactly " + lo
+        left = ("" if self.lo_inclusive else "over ") + lo
+        right = ("–" if self.hi_inclusive else "–<") + hi
+        return left + right
+
+    def overlaps(self, other: Band) -> bool:
+        lo, lo_inc = (self.lo, self.lo_inclusive)
+        if other.lo > lo or (other.lo == lo and not other.lo_inclusive):
+            lo, lo_inc = other.lo, other.lo_inclusive
+        hi, hi_inc = (self.hi, self.hi_inclusive)
+        if other.hi < hi or (other.hi == hi and not other.hi_inclusive):
+            hi, hi_inc = other.hi, other.hi_inclusive
+        if lo < hi:
+            return True
+        return lo == hi and lo_inc and hi_inc
+
+
+def parse_band(text: str) -> Band:
+    """Parse ``"[80, 100)"``; raise ValueError with a reason if it is not a band."""
+    m = _BAND_RE.match(text.replace("\u00a0", " "))
+    if not m:
+        raise ValueError(
+            "expected an interval such as '[80, 100)' (square bracket = edge included, "
+            "round = excluded; ∞ for no bound)"
+        )
+    lo, hi = _num(m.group(2)), _num(m.group(3))
+    band = Band(lo, hi, m.group(1) == "[" and lo != -INF, m.group(4) == "]" and hi != INF)
+    if lo > hi or (lo == hi and not (band.lo_inclusive and band.hi_inclusive)):
+        raise ValueError("the band is empty: its lower edge is not below its upper edge")
+    return band

@@ -1,0 +1,112 @@
+"""``bands``: a number falling in one of several bands with explicit inclusive/exclusive edges."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+import attrs
+import numpy as np
+
+from .. import yamlio
+from ._band import Band
+from ._base import ArrayOutcome, Rule, ValueReader, bad, fmt
+from ._input import NumberInput, read_band, read_number_input
+
+if TYPE_CHECKING:
+    from ..model import Node
+
+__all__ = ["BandsRule"]
+
+
+@attrs.frozen
+class BandsRule(Rule):
+    """A number mapped to points by bands with explicit edges."""
+
+    kind: ClassVar[str] = "bands"
+    input: NumberInput
+    bands: tuple[Band, ...]
+    points: tuple[float, ...]
+
+    @classmethod
+    def parse(cls, sub: yamlio.Reader, read_label: ValueReader) -> Self:
+        inp = sub.opt("input", read_number_input(read_label), NumberInput("percent", 0.0, 100.0))
+        seq = sub.req("bands", list)
+        bands, points = [], []
+        for i, (item, mark) in enumerate(zip(seq, yamlio.item_marks(seq), strict=True)):
+            b = yamlio.Reader(
+                item, file=sub.file, what=f"rule: bands[{i + 1}]", code=sub.code, mark=mark
+            )
+            bands.append(b.req("range", read_band))
+            points.append(b.req("points", float))
+            b.done()
+        if len(bands) < 2:
+            sub.fail("rule: a bands rule needs at least two bands")
+        for i, a in enumerate(bands):
+            for j in range(i + 1, len(bands)):
+                if a.overlaps(bands[j]):
+                    sub.fail(f"rule: bands {a} and {bands[j]} overlap: a value would fall in both")
+        _check_coverage(sub, inp, bands)
+        return cls(inp, tuple(bands), tuple(points))
+
+    def check(self, value: Any) -> Any:
+        return self.input.check(value)
+
+    def input_range(self, node: Node, name: str | None = None) -> tuple[float, float, bool]:
+        return self.input.range
+
+    def band_of(self, x: float) -> int | None:
+        for i, b in enumerate(self.bands):
+            if b.contains(x):
+                return i
+        return None
+
+    def output_range(self, node_min: float, node_max: float | None) -> tuple[float, float]:
+        return (min(self.points), max(self.points))
+
+    def evaluate_array(self, values: Any, node_min: float, node_max: float | None) -> ArrayOutcome:
+        x = np.asarray(values, np.float64)
+        idx = np.full(len(x), -1, np.int64)
+        for b_i, b in enumerate(self.bands):
+            idx = np.where((idx < 0) & b.contains(x), b_i, idx)
+        none = idx < 0
+        idx = np.where(none, 0, idx)
+        pts = np.array(self.points, np.float64)[idx]
+        return ArrayOutcome(pts, pts, none, band=idx)
+
+    def refusal(
+        self, value: Any, out: ArrayOutcome, node_min: float, node_max: float | None
+    ) -> Exception:
+        return bad(
+            "falls in none of the bands " + ", ".join(str(b) for b in self.bands),
+            value,
+        )
+
+    def to_dict(self, *, band_text: Any = str) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "input": self.input.to_dict(),
+            "bands": [
+                {"range": band_text(b), "points": p}
+                for b, p in zip(self.bands, self.points, strict=True)
+            ],
+        }
+
+
+def _check_coverage(sub: yamlio.Reader, inp: NumberInput, bands: list[Band]) -> None:
+    """Every value the input may take must fall in some band."""
+    edges = sorted({inp.min, inp.max, *(b.lo for b in bands), *(b.hi for b in bands)})
+    points = [e for e in edges if inp.min <= e <= inp.max and math.isfinite(e)]
+    mids = [(a + b) / 2 for a, b in itertools.pairwise(points)]
+    if not math.isfinite(inp.min):
+        mids.append(points[0] - 1 if points else 0.0)
+    if not math.isfinite(inp.max):
+        mids.append(points[-1] + 1 if points else 0.0)
+    for x in points + mids:
+        if inp.min <= x <= inp.max and not any(b.contains(x) for b in bands):
+            sub.fail(
+                f"rule: the value {fmt(x, 'en')} falls in none of the bands "
+                f"{', '.join(str(b) for b in bands)} (the input runs from "
+                f"{fmt(inp.min, 'en')} to {fmt(inp.max, 'en')})"
+            )
