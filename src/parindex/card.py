@@ -276,7 +276,7 @@ class ScoreCard:
         internal nodes (the card's ``clamped`` lists those).
         """
         out: dict[str, tuple[float, float | None]] = {}
-        factors = self._share_factors()
+        factors = self.share_factors()
         for r in self.leaves():
             m = r.node.method or "mixed"
             f = factors.get(r.code, 1.0)
@@ -286,7 +286,14 @@ class ScoreCard:
             out[m] = (pts + p, am)
         return out
 
-    def _share_factors(self) -> dict[str, float]:
+    def share_factors(self) -> dict[str, float]:
+        """The factor by which each node's points are multiplied on the way up to the total.
+
+        Under ``not_applicable: share`` a node that shares the points of a sibling that does not
+        apply has ``shared`` set; every node below it counts that many times more. Nodes missing
+        from the mapping have the factor 1. The lost points of :func:`parindex.analysis.gaps.gaps`
+        and :meth:`by_method` use it.
+        """
         out: dict[str, float] = {}
         for r in self.results:
             if r.shared is None:

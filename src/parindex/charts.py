@@ -156,13 +156,11 @@ def lost_pareto(card: Any, *, lang: str = "vi", top: int = 15) -> Any:
     """The items that lost the most points (bars, most first) and the cumulative share of all
     points lost in the items (line, right axis). ``card`` is a :class:`~parindex.ScoreCard` or a
     :class:`~parindex.analysis.gaps.GapReport` (bonus points not earned are not losses)."""
-    from .display import lost_points
+    from .analysis.gaps import gaps
 
-    if hasattr(card, "items") and hasattr(card, "card"):
-        pairs = [(g.code, g.lost) for g in card.items]
-        card = card.card
-    else:
-        pairs = [(r.code, r.lost or 0.0) for r in lost_points(card)]
+    rep = card if hasattr(card, "items") and hasattr(card, "card") else gaps(card, steps=False)
+    pairs = [(g.code, g.lost) for g in rep.items]
+    card = rep.card
     total = math.fsum(x for _, x in pairs)
     shown = pairs[:top]
     fig = _figure("a lost-points chart", (8, 4.5))

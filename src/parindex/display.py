@@ -9,11 +9,11 @@ underneath and rounded half up only here, as published.
 from __future__ import annotations
 
 import html
-import math
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .card import NodeResult, ScoreCard, present, present_vi
+from .card import ScoreCard, present, present_vi
 from .methodology.model import METHOD_LABELS, Methodology
 
 __all__ = [
@@ -235,24 +235,20 @@ def card_html(card: ScoreCard, lang: str = "vi", *, depth: int | None = None) ->
 # -- lost points --------------------------------------------------------------------------------
 
 
-def lost_points(card: ScoreCard) -> list[NodeResult]:
-    """The leaves that lost points, the most lost first (ties in tree order).
+def lost_points(card: ScoreCard) -> list[Any]:
+    """Deprecated: the gaps of :func:`parindex.analysis.gaps.gaps`, the one definition of lost
+    points (shared points weighted, a bonus not earned is not a loss, a deduction is).
 
-    Items under a bonus node are left out: a bonus not earned is not a loss (its maximum is not
-    part of the scale). Penalty items are kept: a deduction is a loss.
+    Use ``gaps(card, steps=False).items``; each item has ``code`` and ``lost`` as before.
     """
-    m = card.methodology
+    warnings.warn(
+        "display.lost_points is deprecated; use parindex.analysis.gaps.gaps(card, steps=False)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    from .analysis.gaps import gaps
 
-    def in_bonus(code: str) -> bool:
-        return any(n.role == "bonus" for n in (m[code], *m.ancestors(code)))
-
-    leaves = [
-        r
-        for r in card.leaves()
-        if not r.not_applicable and (r.lost or 0) > 0 and not in_bonus(r.code)
-    ]
-    order = {r.code: i for i, r in enumerate(card.leaves())}
-    return sorted(leaves, key=lambda r: (-(r.lost or 0.0), order[r.code]))
+    return list(gaps(card, steps=False).items)
 
 
 def gaps_html(gaps: Any, lang: str = "vi", *, top: int | None = None) -> str:
@@ -266,6 +262,7 @@ def gaps_html(gaps: Any, lang: str = "vi", *, top: int | None = None) -> str:
     lang = _lang(lang)
     vi = lang == "vi"
     from .analysis.gaps import GapReport
+    from .analysis.gaps import gaps as gap_report
 
     if isinstance(gaps, GapReport):
         return _gap_report_html(gaps, lang, top)
@@ -274,30 +271,27 @@ def gaps_html(gaps: Any, lang: str = "vi", *, top: int | None = None) -> str:
         return rows_html(items[:top] if top is not None else items)
     card = gaps
     d = card.methodology.rounding.decimals
-    lost = lost_points(card)
-    if top is not None:
-        lost = lost[:top]
-    total = math.fsum(r.lost or 0.0 for r in lost_points(card))
+    rep = gap_report(card, steps=False)
+    lost = list(rep.items if top is None else rep.items[:top])
+    total = rep.leaf_lost
     head = (
         ("Mã", "Nội dung", "Lĩnh vực", "Điểm tối đa", "Điểm đạt", "Điểm mất", "% điểm mất", "Lý do")
         if vi
         else ("Code", "Item", "Domain", "Max", "Points", "Lost", "Share of lost", "Reason")
     )
     rows = []
-    m = card.methodology
-    for r in lost:
-        dom = m.domain_of(r.code)
-        share = None if not total else (r.lost or 0.0) / total * 100.0
+    for g in lost:
+        share = None if not total else g.lost / total * 100.0
         rows.append(
             [
-                (_e(r.code), False),
-                (_e(r.node.label.text(lang)), False),
-                (_e(dom.code), False),
-                (_e(_fmt(r.adjusted_max, lang, d)), True),
-                (_e(_fmt(r.points, lang, d)), True),
-                (_e(_fmt(r.lost, lang, d)), True),
+                (_e(g.code), False),
+                (_e(g.label(lang)), False),
+                (_e(g.domain), False),
+                (_e(_fmt(g.max, lang, d)), True),
+                (_e(_fmt(g.points, lang, d)), True),
+                (_e(_fmt(g.lost, lang, d)), True),
                 (_e(_fmt(share, lang, 1)), True),
-                (_e(r.explain(lang)), False),
+                (_e(g.cause(lang)), False),
             ]
         )
     title = (

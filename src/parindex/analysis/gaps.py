@@ -708,16 +708,6 @@ class GapReport:
         return "\n".join([*lines, "", total])
 
 
-def _share_factors(card: ScoreCard) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for r in card.results:
-        if r.shared is None:
-            continue
-        for n in card.methodology.walk(r.code):
-            out[n.code] = out.get(n.code, 1.0) * r.shared
-    return out
-
-
 def _in_role(m: Methodology, node: Node) -> str:
     n: Node | None = node
     while n is not None and n.code != ROOT:
@@ -754,7 +744,7 @@ def gaps(
     m = card.methodology
     if responsibilities is not None:
         responsibilities.check_methodology(m)
-    factors = _share_factors(card)
+    factors = card.share_factors()
     items: list[tuple[int, Gap]] = []
     unknown: list[str] = []
     bonus: list[tuple[str, float]] = []
