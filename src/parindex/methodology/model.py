@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import attrs
 
+from .. import _hooks
 from ..errors import MethodologyError
 from .rules import Rule
 
@@ -278,9 +279,7 @@ class Methodology:
         return year in self.years
 
     def _repr_html_(self) -> str:
-        from ..display import methodology_html
-
-        return methodology_html(self)
+        return _hooks.html(self)  # parindex.render.notebook.methodology_html
 
     def __repr__(self) -> str:
         leaves = len(self.leaves())

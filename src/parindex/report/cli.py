@@ -14,7 +14,7 @@ __all__ = ["add_parser"]
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from ..analysis.cli import load_inputs, pick_card, responsibilities_from
-    from .core import build_report
+    from .build import build_report
 
     cards = load_inputs(args.methodology, args.assessments)
     card = pick_card(cards, args.unit)
