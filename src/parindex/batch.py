@@ -36,6 +36,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from . import _hooks
 from .assessment import NA, STAGES, Assessment, Entry, is_na_text, make_entry, stage_name
 from .card import Layer, NodeResult, ScoreCard, present
 from .errors import AssessmentError, ParIndexError
@@ -811,10 +812,9 @@ class CardSet(Sequence[ScoreCard]):
         return self._stage.T
 
     def to_frame(self, value: str = "points") -> Any:
-        """One row per unit, one column per node, as a pandas DataFrame (extra ``pandas``)."""
-        from .io.frames import cards_to_frame
-
-        return cards_to_frame(self, value=value)
+        """One row per unit, one column per node, as a pandas DataFrame (extra ``pandas``;
+        :func:`parindex.io.cards_to_frame`, reached through :mod:`parindex._hooks`)."""
+        return _hooks.frame(self, value=value)
 
     def to_dicts(self) -> list[dict[str, Any]]:
         return [c.to_dict() for c in self]

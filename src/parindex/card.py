@@ -7,12 +7,14 @@ its own, as MOHA publishes them.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
 
+from . import _hooks
 from .assessment import STAGE_LABELS
 from .errors import ParIndexError
 from .methodology.model import ROOT, Group, Methodology, Node
@@ -276,7 +278,7 @@ class ScoreCard:
         internal nodes (the card's ``clamped`` lists those).
         """
         out: dict[str, tuple[float, float | None]] = {}
-        factors = self._share_factors()
+        factors = self.share_factors()
         for r in self.leaves():
             m = r.node.method or "mixed"
             f = factors.get(r.code, 1.0)
@@ -286,7 +288,14 @@ class ScoreCard:
             out[m] = (pts + p, am)
         return out
 
-    def _share_factors(self) -> dict[str, float]:
+    def share_factors(self) -> dict[str, float]:
+        """The factor by which each node's points are multiplied on the way up to the total.
+
+        Under ``not_applicable: share`` a node that shares the points of a sibling that does not
+        apply has ``shared`` set; every node below it counts that many times more. Nodes missing
+        from the mapping have the factor 1. The lost points of :func:`parindex.analysis.gaps.gaps`
+        and :meth:`by_method` use it.
+        """
         out: dict[str, float] = {}
         for r in self.results:
             if r.shared is None:
@@ -322,12 +331,20 @@ class ScoreCard:
     def from_dict(
         cls, data: Mapping[str, Any], methodology: Methodology | None = None
     ) -> ScoreCard:
-        """Rebuild a card from :meth:`to_dict` output (the methodology is loaded by id if not given)."""
-        if methodology is None:
-            from .methodology.registry import load
+        """Rebuild a card from :meth:`to_dict` output, with the methodology it was scored with.
 
-            methodology = load(data["methodology"])
-        assert methodology is not None
+        A card does not load files: for a shipped methodology pass
+        ``parindex.load(data["methodology"])``. Leaving ``methodology`` out is deprecated (it is
+        still loaded by id, with a :class:`DeprecationWarning`).
+        """
+        if methodology is None:
+            warnings.warn(
+                "ScoreCard.from_dict without the methodology is deprecated; "
+                "pass parindex.load(data['methodology'])",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            methodology = _hooks.load_methodology(data["methodology"])
         if methodology.id != data["methodology"]:
             raise ParIndexError(
                 f"the card was made with {data['methodology']}, not {methodology.id}",
@@ -391,22 +408,17 @@ class ScoreCard:
             + ">"
         )
 
+    # -- presentation: through parindex._hooks (render and io sit above the card) ----------------
     def table(self, lang: str = "vi", *, depth: int | None = None) -> str:
-        """A plain-text table of the card (Vietnamese by default)."""
-        from .report_text import card_table
-
-        return card_table(self, lang=lang, depth=depth)
+        """A plain-text table of the card (Vietnamese by default; :func:`parindex.render.text.card_table`)."""
+        return _hooks.table(self, lang=lang, depth=depth)
 
     def to_frame(self, lang: str = "vi", *, total: bool = True) -> Any:
-        """One row per node as a pandas DataFrame (extra ``pandas``)."""
-        from .io.frames import card_to_frame
-
-        return card_to_frame(self, lang=lang, total=total)
+        """One row per node as a pandas DataFrame (extra ``pandas``; :func:`parindex.io.card_to_frame`)."""
+        return _hooks.frame(self, lang=lang, total=total)
 
     def _repr_html_(self) -> str:
-        from .display import card_html
-
-        return card_html(self)
+        return _hooks.html(self)
 
 
 # -- explanations -------------------------------------------------------------------------------

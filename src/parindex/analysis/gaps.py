@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from .. import _hooks
 from ..card import NodeResult, ScoreCard, present, present_vi
 from ..errors import ParIndexError
 from ..methodology.model import ROOT, Methodology, Node
@@ -479,6 +480,40 @@ class Gap:
             )
         return "; ".join(parts)
 
+    def template_fields(
+        self, lang: str = "vi", responsibilities: ResponsibilityMap | None = None
+    ) -> dict[str, str]:
+        """The values of the remedy templates' placeholders
+        (:data:`~parindex.analysis.responsibility.PLACEHOLDERS`), as shown in ``lang``."""
+        p = present_vi if lang == "vi" else present
+        rmap = responsibilities
+
+        def name(u: str) -> str:
+            return rmap.unit_name(u) if rmap is not None else u
+
+        v = self.result.value
+        if isinstance(v, Mapping):
+            value = ", ".join(f"{k} = {x}" for k, x in v.items())
+        elif v is None:
+            value = "—"
+        elif isinstance(v, str):
+            value = v
+        else:
+            value = p(float(v))
+        out = {"code": self.code, "label": self.node.label.text(lang), "value": value}
+        out |= {
+            k: p(x) for k, x in (("lost", self.lost), ("points", self.points), ("max", self.max))
+        }
+        for key, step in (("next", self.next), ("full", self.full)):
+            out[key] = "—" if step is None else step.describe(lang)
+            gain = None if step is None else step.total_gain
+            if step is not None and gain is None:
+                gain = step.gain
+            out[f"{key}_gain"] = p(gain)  # "—" when there is no step
+        out["lead"] = ", ".join(name(u) for u in self.lead) or "—"
+        out["cooperating"] = ", ".join(name(u) for u in self.cooperating) or "—"
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
@@ -668,54 +703,11 @@ class GapReport:
         }
 
     def _repr_html_(self) -> str:
-        from ..display import gaps_html
-
-        return gaps_html(self)
+        return _hooks.html(self)  # parindex.render.notebook.gaps_html
 
     def table(self, lang: str = "vi") -> str:
-        """A plain-text list of the gaps."""
-        vi = lang != "en"
-        p = present_vi if vi else present
-        head = (
-            ("Mã", "Điểm mất", "Điểm đạt/tối đa", "Đơn vị chủ trì", "Nguyên nhân")
-            if vi
-            else ("Code", "Lost", "Points/max", "Lead unit", "Cause")
-        )
-        rows = [head]
-        rmap = self.responsibilities
-        for g in self.items:
-            lead = ", ".join(rmap.unit_name(u) if rmap else u for u in g.lead) or "—"
-            rows.append((g.code, p(g.lost), f"{p(g.points)}/{p(g.max)}", lead, g.cause(lang)))
-        widths = [max(len(r[i]) for r in rows) for i in range(4)]
-        lines = [
-            "  ".join(
-                [
-                    r[0].ljust(widths[0]),
-                    r[1].rjust(widths[1]),
-                    r[2].rjust(widths[2]),
-                    r[3].ljust(widths[3]),
-                    r[4],
-                ]
-            ).rstrip()
-            for r in rows
-        ]
-        lines.insert(1, "-" * min(100, sum(widths) + 8))
-        total = (
-            f"Tổng điểm mất: {p(self.total_lost)} / {p(self.card.max_points)}"
-            if vi
-            else f"Total points lost: {p(self.total_lost)} of {p(self.card.max_points)}"
-        )
-        return "\n".join([*lines, "", total])
-
-
-def _share_factors(card: ScoreCard) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for r in card.results:
-        if r.shared is None:
-            continue
-        for n in card.methodology.walk(r.code):
-            out[n.code] = out.get(n.code, 1.0) * r.shared
-    return out
+        """A plain-text list of the gaps (:func:`parindex.render.text.gaps_table`)."""
+        return _hooks.table(self, lang=lang)
 
 
 def _in_role(m: Methodology, node: Node) -> str:
@@ -754,7 +746,7 @@ def gaps(
     m = card.methodology
     if responsibilities is not None:
         responsibilities.check_methodology(m)
-    factors = _share_factors(card)
+    factors = card.share_factors()
     items: list[tuple[int, Gap]] = []
     unknown: list[str] = []
     bonus: list[tuple[str, float]] = []
@@ -794,7 +786,8 @@ def gaps(
             cascade.for_code(r.code) if cascade is not None else (),
         )
         if resp is not None and resp.remedies:
-            g = attrs.evolve(g, remedies=resp.render(g, responsibilities))
+            fields = {lang: g.template_fields(lang, responsibilities) for lang in ("vi", "en")}
+            g = attrs.evolve(g, remedies=resp.render(fields))
         items.append((order[r.code], g))
     items.sort(key=lambda x: (-x[1].lost, x[0]))
     return GapReport(

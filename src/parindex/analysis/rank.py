@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from .. import _hooks
 from ..card import ScoreCard, present
 from ..errors import ParIndexError
 
@@ -133,9 +134,7 @@ class Ranking:
         return "\n".join([*lines, "", note])
 
     def _repr_html_(self) -> str:
-        from ..display import ranking_html
-
-        return ranking_html(self)
+        return _hooks.html(self)  # parindex.render.notebook.ranking_html
 
 
 def _key(card: ScoreCard, tie: str, decimals: int) -> float | None:

@@ -39,14 +39,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..card import ScoreCard, present, present_vi
+from ..card import ScoreCard
 from ..errors import ResponsibilityError
 from ..methodology.model import Label, Methodology
 from ._responsibility_files import PLACEHOLDERS, read_cascade, read_responsibilities
 
 if TYPE_CHECKING:
     from ..units import UnitList
-    from .gaps import Gap
 
 __all__ = [
     "PLACEHOLDERS",
@@ -101,52 +100,18 @@ class Responsibility:
     line: int | None = None
     row: int | None = None
 
-    def render(
-        self, gap: Gap, rmap: ResponsibilityMap | None = None
-    ) -> tuple[tuple[str, str], ...]:
-        """The remedy templates filled in with the gap's figures: ((vi, en), ...)."""
+    def render(self, fields: Mapping[str, Mapping[str, str]]) -> tuple[tuple[str, str], ...]:
+        """The remedy templates filled in: ((vi, en), ...).
+
+        ``fields`` maps each language (``"vi"``, ``"en"``) to the values of the
+        :data:`PLACEHOLDERS` (``gaps`` builds them from a gap with ``Gap.template_fields``).
+        """
         out = []
         for tpl in self.remedies:
-            vi = tpl.vi.format_map(_fields(gap, "vi", rmap))
-            en = (tpl.en or tpl.vi).format_map(_fields(gap, "en", rmap))
+            vi = tpl.vi.format_map(fields["vi"])
+            en = (tpl.en or tpl.vi).format_map(fields["en"])
             out.append((vi, en))
         return tuple(out)
-
-
-def _fields(gap: Gap, lang: str, rmap: ResponsibilityMap | None) -> dict[str, str]:
-    p = present_vi if lang == "vi" else present
-
-    def name(u: str) -> str:
-        return rmap.unit_name(u) if rmap is not None else u
-
-    v = gap.result.value
-    if isinstance(v, Mapping):
-        value = ", ".join(f"{k} = {x}" for k, x in v.items())
-    elif v is None:
-        value = "—"
-    elif isinstance(v, str):
-        value = v
-    else:
-        value = p(float(v))
-    nxt, full = gap.next, gap.full
-    return {
-        "code": gap.code,
-        "label": gap.node.label.text(lang),
-        "lost": p(gap.lost),
-        "points": p(gap.points),
-        "max": p(gap.max),
-        "value": value,
-        "next": "—" if nxt is None else nxt.describe(lang),
-        "next_gain": "—"
-        if nxt is None
-        else p(nxt.total_gain if nxt.total_gain is not None else nxt.gain),
-        "full": "—" if full is None else full.describe(lang),
-        "full_gain": "—"
-        if full is None
-        else p(full.total_gain if full.total_gain is not None else full.gain),
-        "lead": ", ".join(name(u) for u in gap.lead) or "—",
-        "cooperating": ", ".join(name(u) for u in gap.cooperating) or "—",
-    }
 
 
 @attrs.frozen

@@ -18,7 +18,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from .. import _hooks
 from ..assessment import NA, STAGES, Assessment, Entry, is_na_text, stage_name
+from ..batch import CardSet
 from ..card import ScoreCard
 from ..errors import AssessmentError, MissingExtraError, ParIndexError
 
@@ -364,3 +366,8 @@ def assessments_from_frame(frame: Any) -> list[Assessment]:
 
 def _stage_order(item: tuple[str, Any]) -> int:
     return STAGES.index(item[0])
+
+
+# ``card.to_frame()`` and ``card_set.to_frame()`` reach these through parindex._hooks.
+_hooks.register("frame", ScoreCard, card_to_frame)
+_hooks.register("frame", CardSet, cards_to_frame)

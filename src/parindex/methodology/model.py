@@ -14,6 +14,7 @@ import attrs
 
 from .._types import STATUSES
 from .._types import Status as Status  # the one definition, shared with parindex.units
+from .. import _hooks
 from ..errors import MethodologyError
 from .rules import Rule
 
@@ -277,9 +278,7 @@ class Methodology:
         return year in self.years
 
     def _repr_html_(self) -> str:
-        from ..display import methodology_html
-
-        return methodology_html(self)
+        return _hooks.html(self)  # parindex.render.notebook.methodology_html
 
     def __repr__(self) -> str:
         leaves = len(self.leaves())

@@ -14,7 +14,7 @@ __all__ = ["add_parser"]
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .core import build_report
+    from .build import build_report
 
     cards = score_inputs(methodology(args.methodology), args.assessments)
     card = pick_card(cards, args.unit)

@@ -4,12 +4,10 @@ no external resources)."""
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
-from .charts import bar_chart, change_chart, pareto_chart
-
-if TYPE_CHECKING:
-    from .core import Report
+from ..render.rows import change_rows
+from ..render.svg import bar_chart, change_chart, pareto_chart
+from .model import COLUMNS, Report, register_format
 
 __all__ = ["render_html"]
 
@@ -45,8 +43,6 @@ def _table(
 
 
 def render_html(rep: Report) -> str:
-    from .core import COLUMNS
-
     w = rep.words
     n = rep.num
     card = rep.card
@@ -83,13 +79,7 @@ def render_html(rep: Report) -> str:
         pareto_chart([(gp.code, gp.lost) for gp in rep.gaps], n, w["chart_pareto"]),
     ]
     if rep.previous is not None:
-        charts.append(
-            change_chart(
-                [(r.code, r.points_change) for r in rep.previous.rows if r.depth == 1],
-                n,
-                w["chart_change"],
-            )
-        )
+        charts.append(change_chart(change_rows(rep.previous), n, w["chart_change"]))
     body.append(
         '<div class="charts">' + "".join(f"<figure>{c}</figure>" for c in charts) + "</div>"
     )
@@ -249,3 +239,6 @@ def render_html(rep: Report) -> str:
         f"<title>{_e(rep.heading)} — {_e(card.unit)}</title><style>{_CSS}</style></head>"
         f"<body>{''.join(body)}</body></html>\n"
     )
+
+
+register_format(("html", "htm"), text=render_html)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .core import Report
+from .model import COLUMNS, Report, register_format
 
 __all__ = ["render_markdown"]
 
@@ -21,8 +18,6 @@ def _table(head: tuple[str, ...] | list[str], rows: list[list[str]]) -> list[str
 
 
 def render_markdown(rep: Report) -> str:
-    from .core import COLUMNS
-
     w = rep.words
     n = rep.num
     card = rep.card
@@ -210,3 +205,6 @@ def render_markdown(rep: Report) -> str:
     )
     lines += ["", f"*{w['generated']}*", ""]
     return "\n".join(lines)
+
+
+register_format(("md", "markdown"), text=render_markdown)

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import MissingExtraError
-
-if TYPE_CHECKING:
-    from .core import Report
+from .model import COLUMNS, Report, register_format
 
 __all__ = ["SHEETS", "write_xlsx"]
 
@@ -32,7 +30,6 @@ def write_xlsx(rep: Report, path: str | os.PathLike[str]) -> Path:
         from openpyxl.styles import Alignment, Font
     except ImportError:
         raise MissingExtraError.for_extra("openpyxl", "xlsx", "the XLSX report") from None
-    from .core import COLUMNS
 
     cols = COLUMNS[rep.lang]
     w = rep.words
@@ -130,3 +127,6 @@ def _widths(ws: Any, widths: list[int]) -> None:
 
     for i, wdt in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = wdt
+
+
+register_format(("xlsx",), write=write_xlsx)

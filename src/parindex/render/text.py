@@ -1,0 +1,147 @@
+"""Plain-text tables of a score card (``card.table()`` and the CLI) and of a gap report
+(``gap_report.table()``).
+
+The notebook HTML of a card is :func:`parindex.render.notebook.card_html`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..card import present, present_vi
+
+if TYPE_CHECKING:
+    from ..analysis.gaps import GapReport
+    from ..card import ScoreCard
+
+__all__ = ["card_table", "gaps_table"]
+
+_HEAD = {
+    "vi": ("Mã", "Nội dung", "Điểm tối đa", "Điểm đạt", "Chỉ số (%)", "Giải thích"),
+    "en": ("Code", "Item", "Max", "Points", "Index (%)", "Explanation"),
+}
+
+
+def _rows(card: ScoreCard, lang: str, depth: int | None) -> list[tuple[str, ...]]:
+    d = card.methodology.rounding.decimals
+    p = present_vi if lang == "vi" else present
+    rows: list[tuple[str, ...]] = []
+    for r in card:
+        if depth is not None and r.node.depth > depth:
+            continue
+        indent = "  " * (r.node.depth - 1)
+        label = r.node.label.text(lang)
+        if len(label) > 60:
+            label = label[:57] + "..."
+        rows.append(
+            (
+                indent + r.code,
+                label,
+                p(r.adjusted_max, d),
+                p(r.points, d),
+                p(r.index, d),
+                r.explain(lang) if r.is_leaf or r.not_applicable else "",
+            )
+        )
+    return rows
+
+
+def card_table(card: ScoreCard, *, lang: str = "vi", depth: int | None = None) -> str:
+    """The card as an aligned text table, with the totals and group at the end."""
+    lang = "en" if lang == "en" else "vi"
+    head = _HEAD[lang]
+    rows = [head, *_rows(card, lang, depth)]
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = []
+    for i, r in enumerate(rows):
+        cells = [
+            r[0].ljust(widths[0]),
+            r[1].ljust(widths[1]),
+            r[2].rjust(widths[2]),
+            r[3].rjust(widths[3]),
+            r[4].rjust(widths[4]),
+            r[5],
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * len(head[5]))
+    d = card.methodology.rounding.decimals
+    g = card.group
+    m = card.methodology
+    if lang == "vi":
+        title = f"Đơn vị: {card.unit or '(không tên)'}" + (
+            f" — kỳ {card.period}" if card.period else ""
+        )
+        title += f"\nBộ chỉ số: {m.title.vi} [{m.id}]"
+        total = (
+            f"TỔNG: {present_vi(card.points, d)}/{present_vi(card.max_points, d)} điểm — "
+            f"chỉ số {present_vi(card.index, d)}%"
+            + (f" — xếp nhóm {g.label.vi if g.label else g.code}" if g else "")
+        )
+        extra = []
+        if card.missing:
+            extra.append(f"Chưa có số liệu ({len(card.missing)}): {', '.join(card.missing)}")
+        if card.not_applicable:
+            extra.append(f"Không áp dụng: {', '.join(card.not_applicable)}")
+        if card.clamped:
+            extra.append(f"Đã áp giới hạn điểm tại: {', '.join(c or 'TỔNG' for c in card.clamped)}")
+    else:
+        title = f"Unit: {card.unit or '(unnamed)'}" + (
+            f" — period {card.period}" if card.period else ""
+        )
+        title += f"\nMethodology: {m.title.text('en')} [{m.id}]"
+        total = (
+            f"TOTAL: {present(card.points, d)} of {present(card.max_points, d)} points — "
+            f"index {present(card.index, d)}%"
+            + (f" — group {g.label.text('en') if g.label else g.code}" if g else "")
+        )
+        extra = []
+        if card.missing:
+            extra.append(f"No input ({len(card.missing)}): {', '.join(card.missing)}")
+        if card.not_applicable:
+            extra.append(f"Not applicable: {', '.join(card.not_applicable)}")
+        if card.clamped:
+            extra.append(f"Bounds applied at: {', '.join(c or 'TOTAL' for c in card.clamped)}")
+    if m.status != "confirmed" or m.detail != "full":
+        extra.append(
+            f"Trạng thái số liệu của bộ chỉ số: {m.status}; mức chi tiết: {m.detail}"
+            if lang == "vi"
+            else f"Methodology status: {m.status}; detail: {m.detail}"
+        )
+    return "\n".join([title, "", *lines, "", total, *extra])
+
+
+def gaps_table(rep: GapReport, *, lang: str = "vi") -> str:
+    """A plain-text list of the gaps of a report: code, lost, points of the maximum, lead unit,
+    cause; then the points lost by the whole index."""
+    vi = lang != "en"
+    p = present_vi if vi else present
+    head = (
+        ("Mã", "Điểm mất", "Điểm đạt/tối đa", "Đơn vị chủ trì", "Nguyên nhân")
+        if vi
+        else ("Code", "Lost", "Points/max", "Lead unit", "Cause")
+    )
+    rows = [head]
+    rmap = rep.responsibilities
+    for g in rep.items:
+        lead = ", ".join(rmap.unit_name(u) if rmap else u for u in g.lead) or "—"
+        rows.append((g.code, p(g.lost), f"{p(g.points)}/{p(g.max)}", lead, g.cause(lang)))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = [
+        "  ".join(
+            [
+                r[0].ljust(widths[0]),
+                r[1].rjust(widths[1]),
+                r[2].rjust(widths[2]),
+                r[3].ljust(widths[3]),
+                r[4],
+            ]
+        ).rstrip()
+        for r in rows
+    ]
+    lines.insert(1, "-" * min(100, sum(widths) + 8))
+    total = (
+        f"Tổng điểm mất: {p(rep.total_lost)} / {p(rep.card.max_points)}"
+        if vi
+        else f"Total points lost: {p(rep.total_lost)} of {p(rep.card.max_points)}"
+    )
+    return "\n".join([*lines, "", total])

@@ -1,0 +1,317 @@
+"""The lost-points report's content, shared by the Markdown, HTML and XLSX renderers.
+
+:class:`Report` holds what :func:`parindex.report.build.build_report` computed; the renderers
+(``markdown``, ``html``, ``xlsx``) import this module and nothing imports them back: each
+registers itself in :data:`FORMATS` when :mod:`parindex.report` is imported, and
+:meth:`Report.write` picks one by the file's suffix (the only dispatch by format).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..analysis.compare import PeriodComparison, StageComparison
+from ..analysis.gaps import GapReport
+from ..analysis.rank import Ranking
+from ..card import NodeResult, ScoreCard, present, present_vi
+from ..errors import ParIndexError
+
+__all__ = ["COLUMNS", "FORMATS", "WORDS", "Format", "Report", "register_format"]
+
+#: The columns of the officers' table (STT; lĩnh vực / tiêu chí / tiêu chí thành phần; ...).
+COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "vi": (
+        "STT",
+        "Lĩnh vực / tiêu chí / tiêu chí thành phần",
+        "Điểm tối đa",
+        "Tự đánh giá",
+        "Thẩm định",
+        "Điểm đạt",
+        "Chỉ số (%)",
+        "Nguyên nhân",
+        "Đơn vị chịu trách nhiệm",
+        "Giải pháp",
+    ),
+    "en": (
+        "No.",
+        "Domain / criterion / sub-criterion",
+        "Maximum points",
+        "Self-assessed",
+        "Appraised",
+        "Points earned",
+        "Index (%)",
+        "Cause",
+        "Responsible units",
+        "Remedy",
+    ),
+}
+
+#: The report's words, by language.
+WORDS: Mapping[str, Mapping[str, str]] = {
+    "vi": {
+        "title": "Báo cáo tiêu chí mất điểm Chỉ số cải cách hành chính",
+        "unit": "Đơn vị",
+        "period": "Kỳ đánh giá",
+        "methodology": "Bộ chỉ số",
+        "points": "Tổng điểm",
+        "index": "Chỉ số",
+        "group": "Nhóm",
+        "place": "Xếp hạng",
+        "lost": "Tổng điểm mất",
+        "summary": "Tóm tắt",
+        "item": "Nội dung",
+        "value": "Kết quả",
+        "domains": "Kết quả theo lĩnh vực",
+        "gaps": "Các tiêu chí mất điểm",
+        "by_unit": "Điểm mất theo đơn vị chịu trách nhiệm",
+        "stages": "Tự đánh giá và thẩm định",
+        "periods": "So sánh với kỳ trước",
+        "missing": "Tiêu chí thiếu số liệu hoặc tài liệu kiểm chứng",
+        "table": "Bảng điểm chi tiết",
+        "lead": "chủ trì",
+        "coop": "phối hợp",
+        "next": "Mức kế tiếp",
+        "full": "Đủ điểm",
+        "cascade": "Kết quả của đơn vị trên tiêu chí liên quan",
+        "explain": "cần giải trình",
+        "none": "Không có",
+        "no_input": "Thiếu số liệu",
+        "no_evidence": "Chưa có tài liệu kiểm chứng",
+        "example": "",
+        "rule": "Xếp hạng kiểu thi đấu (1, 2, 2, 4) theo chỉ số đã làm tròn.",
+        "chart_domains": "Chỉ số theo lĩnh vực (% điểm tối đa)",
+        "chart_pareto": "Điểm mất theo tiêu chí (Pareto)",
+        "chart_change": "Thay đổi điểm so với kỳ trước",
+        "lost_col": "Điểm mất",
+        "change": "Thay đổi",
+        "before": "Kỳ trước",
+        "after": "Kỳ này",
+        "cut": "Bị giảm",
+        "unit_col": "Đơn vị",
+        "lead_lost": "Điểm mất (chủ trì)",
+        "coop_lost": "Điểm mất (phối hợp)",
+        "items": "Tiêu chí",
+        "generated": "Tạo bởi parindex; số liệu chính xác, chỉ làm tròn khi hiển thị (2 chữ số).",
+    },
+    "en": {
+        "title": "Report of the PAR INDEX criteria that lost points",
+        "unit": "Unit",
+        "period": "Period",
+        "methodology": "Methodology",
+        "points": "Points",
+        "index": "Index",
+        "group": "Group",
+        "place": "Place",
+        "lost": "Points lost",
+        "summary": "Summary",
+        "item": "Item",
+        "value": "Value",
+        "domains": "Results by domain",
+        "gaps": "Criteria that lost points",
+        "by_unit": "Lost points by responsible unit",
+        "stages": "Self-assessment and appraisal",
+        "periods": "Against the previous period",
+        "missing": "Items missing input or evidence",
+        "table": "Detailed score table",
+        "lead": "lead",
+        "coop": "cooperating",
+        "next": "Next band",
+        "full": "Full score",
+        "cascade": "Units' results on related items",
+        "explain": "explanation needed",
+        "none": "None",
+        "no_input": "No input",
+        "no_evidence": "No evidence reference",
+        "example": "",
+        "rule": "Competition ranking (1, 2, 2, 4) on the rounded index.",
+        "chart_domains": "Index by domain (% of the maximum)",
+        "chart_pareto": "Points lost by criterion (Pareto)",
+        "chart_change": "Change in points against the previous period",
+        "lost_col": "Points lost",
+        "change": "Change",
+        "before": "Previous",
+        "after": "Current",
+        "cut": "Cut",
+        "unit_col": "Unit",
+        "lead_lost": "Lost (lead)",
+        "coop_lost": "Lost (cooperating)",
+        "items": "Items",
+        "generated": "Made by parindex; exact figures, rounded only for display (2 decimals).",
+    },
+}
+
+
+@attrs.frozen
+class Report:
+    """Everything the quarterly lost-points report shows, computed once; renderers only read."""
+
+    card: ScoreCard
+    gaps: GapReport
+    stages: StageComparison
+    self_card: ScoreCard
+    lang: str = "vi"
+    title: str | None = None
+    previous: PeriodComparison | None = None
+    ranking: Ranking | None = None
+
+    @property
+    def words(self) -> Mapping[str, str]:
+        return WORDS[self.lang]
+
+    @property
+    def decimals(self) -> int:
+        return self.card.methodology.rounding.decimals
+
+    def num(self, x: float | None) -> str:
+        """A figure as shown: rounded half up, decimal comma in Vietnamese."""
+        return (present_vi if self.lang == "vi" else present)(x, self.decimals)
+
+    @property
+    def heading(self) -> str:
+        return self.title or self.words["title"]
+
+    @property
+    def place(self) -> int | None:
+        if self.ranking is None:
+            return None
+        return self.ranking[self.card.unit].place
+
+    def responsible(self, code: str) -> str:
+        """The responsible units of a node, as shown in the table."""
+        rmap = self.gaps.responsibilities
+        if rmap is None:
+            return ""
+        r = rmap.for_code(self.card.methodology, code)
+        if r is None:
+            return ""
+        w = self.words
+        parts = []
+        if r.lead:
+            parts.append(", ".join(rmap.unit_name(u) for u in r.lead) + f" ({w['lead']})")
+        if r.cooperating:
+            parts.append(", ".join(rmap.unit_name(u) for u in r.cooperating) + f" ({w['coop']})")
+        return "; ".join(parts)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The officers' table: one row per node, exact numbers (None where empty)."""
+        gap_of = {g.code: g for g in self.gaps}
+        out = []
+        for r in self.card:
+            srow = self.self_card[r.code]
+            self_pts = _self_points(r, srow)
+            appr = _appraised(r)
+            g = gap_of.get(r.code)
+            if r.not_applicable:
+                cause = r.explain(self.lang)
+            elif g is not None:
+                cause = g.cause(self.lang)
+            else:
+                cause = ""
+            out.append(
+                {
+                    "code": r.code,
+                    "depth": r.node.depth,
+                    "label": r.node.label.text(self.lang),
+                    "max": r.adjusted_max,
+                    "self": self_pts,
+                    "appraised": appr,
+                    "points": r.points,
+                    "index": r.index,
+                    "cause": cause,
+                    "responsible": self.responsible(r.code) if (g is not None) else "",
+                    "remedy": g.remedy(self.lang) if g is not None else "",
+                    "is_leaf": r.is_leaf,
+                }
+            )
+        return out
+
+    # -- output -------------------------------------------------------------------------------
+    def to_markdown(self) -> str:
+        return _text(self, "md")
+
+    def to_html(self) -> str:
+        return _text(self, "html")
+
+    def to_xlsx(self, path: str | os.PathLike[str]) -> Path:
+        return _format("xlsx").write(self, Path(path))
+
+    def write(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
+        """Write the report; the format comes from ``format`` or the file's suffix."""
+        p = Path(path)
+        return _format((format or p.suffix.lstrip(".")).lower(), p).write(self, p)
+
+
+@attrs.frozen
+class Format:
+    """One output format: its names (``md``, ``markdown``), its text renderer if it has one, and
+    how it is written to a file."""
+
+    names: tuple[str, ...]
+    write: Callable[[Report, Path], Path]
+    text: Callable[[Report], str] | None = None
+
+
+#: The output formats by name, filled by the renderer modules through :func:`register_format`.
+FORMATS: dict[str, Format] = {}
+
+
+def register_format(
+    names: tuple[str, ...],
+    *,
+    text: Callable[[Report], str] | None = None,
+    write: Callable[[Report, Path], Path] | None = None,
+) -> None:
+    """Add an output format; a text format is written as UTF-8 unless ``write`` is given."""
+    if write is None:
+        if text is None:
+            raise ValueError("a report format needs text or write")
+        render = text
+
+        def write_text(rep: Report, path: Path) -> Path:
+            path.write_text(render(rep), encoding="utf-8")
+            return path
+
+        write = write_text
+    fmt = Format(names, write, text)
+    for name in names:
+        FORMATS[name] = fmt
+
+
+def _format(name: str, path: Path | None = None) -> Format:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise ParIndexError(
+            "unknown report format; expected md, html or xlsx",
+            file=None if path is None else str(path),
+            value=name,
+        ) from None
+
+
+def _text(rep: Report, name: str) -> str:
+    render = _format(name).text
+    assert render is not None
+    return render(rep)
+
+
+def _self_points(r: NodeResult, srow: NodeResult) -> float | None:
+    if r.is_leaf:
+        if not any(la.stage == "self" for la in r.layers):
+            return None
+        return srow.points
+    return srow.points
+
+
+def _appraised(r: NodeResult) -> float | None:
+    if not r.is_leaf:
+        return None
+    found = None
+    for la in r.layers:
+        if la.stage in ("appraisal1", "appraisal2") and not la.not_applicable:
+            found = la.points
+    return found
