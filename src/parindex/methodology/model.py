@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 
-from .._types import STATUSES
-from .._types import Status as Status  # the one definition, shared with parindex.units
 from .. import _hooks
+from .._types import STATUSES, Amendment, Label, LegalBasis
+from .._types import Status as Status  # the one definition, shared with parindex.units
 from ..errors import MethodologyError
 from .rules import Rule
 
@@ -57,51 +57,6 @@ NA_POLICIES = ("drop", "share", "earned")
 MISSING_POLICIES = ("zero", "block")
 ROLES = ("regular", "bonus", "penalty")
 AGGREGATES = ("sum", "capped")
-
-
-@attrs.frozen
-class Label:
-    """A label in Vietnamese (required) and English (optional)."""
-
-    vi: str
-    en: str | None = None
-
-    def text(self, lang: str = "vi") -> str:
-        if lang == "en" and self.en:
-            return self.en
-        return self.vi
-
-    def to_dict(self) -> dict[str, str]:
-        out = {"vi": self.vi}
-        if self.en is not None:
-            out["en"] = self.en
-        return out
-
-
-@attrs.frozen
-class LegalBasis:
-    """The decision that issued a methodology (or amended it)."""
-
-    decision: str
-    date: str | None = None
-    title: Label | None = None
-    url: str | None = None
-    note: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"decision": self.decision}
-        if self.date is not None:
-            out["date"] = self.date
-        if self.title is not None:
-            out["title"] = self.title.to_dict()
-        if self.url is not None:
-            out["url"] = self.url
-        if self.note is not None:
-            out["note"] = self.note
-        return out
-
-
-Amendment = LegalBasis
 
 
 @attrs.frozen

@@ -22,8 +22,8 @@ from typing import Any, NoReturn
 import attrs
 import yaml
 
+from .._types import STATUSES, Label, LegalBasis
 from ..errors import MethodologyError, ParIndexError
-from .model import STATUSES, Label, LegalBasis
 
 __all__ = [
     "FILE_KINDS",
@@ -386,16 +386,6 @@ def read_status(r: Reader, key: str, value: Any) -> str:
     if s not in STATUSES:
         r.fail_key(key, f"expected one of {', '.join(STATUSES)}", value=s)
     return str(s)
-
-
-def choice(options: tuple[str, ...]) -> Any:
-    def read(r: Reader, key: str, value: Any) -> str:
-        s = r.check_type(key, value, str)
-        if s not in options:
-            r.fail_key(key, f"expected one of {', '.join(options)}", value=s)
-        return str(s)
-
-    return read
 
 
 def read_legal(r: Reader, key: str, value: Any) -> LegalBasis:
