@@ -7,9 +7,13 @@ layers (``parindex.render``, ``parindex.io``), so their modules may not import t
 when they are imported: ``parindex.render`` registers the notebook HTML and the text tables,
 ``parindex.io.frames`` the pandas frames.
 
-The first call of a kind imports the module named in :data:`PROVIDERS` with
-:func:`importlib.import_module`, in :func:`_provide`: the one place where the library imports
-upwards. The import-contract tests (``tests/render/test_layers.py``) check that no model module
+Readers of file formats that live above the assessment layer (the self-assessment workbook,
+read by ``parindex.io``) register the same way with :func:`register_reader`, and
+:func:`parindex.read_assessments` asks :func:`reader` for them.
+
+The first call of a kind imports the module named in :data:`PROVIDERS` (or
+:data:`READER_PROVIDERS`) with :func:`importlib.import_module`, in :func:`_provide` and
+:func:`reader`: the only places where the library imports upwards. The import-contract tests (``tests/render/test_layers.py``) check that no model module
 imports a presentation module in any other way. This module imports nothing of parindex.
 
 :func:`load_methodology` serves only the deprecated ``ScoreCard.from_dict(data)`` without a
@@ -22,7 +26,18 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["PROVIDERS", "call", "frame", "html", "load_methodology", "register", "table"]
+__all__ = [
+    "PROVIDERS",
+    "READER_PROVIDERS",
+    "call",
+    "frame",
+    "html",
+    "load_methodology",
+    "reader",
+    "register",
+    "register_reader",
+    "table",
+]
 
 #: The module that registers the functions of each kind when it is imported.
 PROVIDERS: Mapping[str, str] = {
@@ -32,7 +47,13 @@ PROVIDERS: Mapping[str, str] = {
     "methodology": "parindex.methodology.registry",
 }
 
+#: The module that registers the reader of each file suffix that a higher layer reads: the
+#: self-assessment workbook is read by ``parindex.io`` (optional extra ``xlsx``), yet
+#: :func:`parindex.read_assessments`, in the assessment layer, is the one reader of every format.
+READER_PROVIDERS: Mapping[str, str] = {".xlsx": "parindex.io"}
+
 _REGISTRY: dict[tuple[str, type], Callable[..., Any]] = {}
+_READERS: dict[str, Callable[..., Any]] = {}
 
 
 def register(kind: str, cls: type, func: Callable[..., Any]) -> None:
@@ -40,6 +61,22 @@ def register(kind: str, cls: type, func: Callable[..., Any]) -> None:
     if kind not in PROVIDERS:
         raise ValueError(f"unknown presentation kind {kind!r}")
     _REGISTRY[kind, cls] = func
+
+
+def register_reader(suffix: str, func: Callable[..., Any]) -> None:
+    """Make ``func(path, methodology)`` the reader of files ending in ``suffix`` (``.xlsx``)."""
+    if suffix not in READER_PROVIDERS:
+        raise ValueError(f"unknown file suffix {suffix!r}")
+    _READERS[suffix] = func
+
+
+def reader(suffix: str) -> Callable[..., Any] | None:
+    """The registered reader of ``suffix`` (importing its provider once), or None."""
+    if suffix not in READER_PROVIDERS:
+        return None
+    if suffix not in _READERS:
+        importlib.import_module(READER_PROVIDERS[suffix])
+    return _READERS.get(suffix)
 
 
 def _find(kind: str, cls: type) -> Callable[..., Any] | None:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _hooks
 from .errors import AssessmentError, MethodologyError
 from .methodology.yamlio import load_yaml
 
@@ -436,11 +437,10 @@ def read_assessments(
     p = Path(source)
     file = str(p)
     if p.suffix.lower() == ".xlsx":
-        # The one place the assessment layer reaches the io layer: io.xlsx imports this module
-        # at its top (Assessment, Entry, STAGES), and openpyxl is an optional extra, so the
-        # workbook reader is imported only when a workbook is read.
-        from .io.xlsx import read_workbook
-
+        # The workbook reader lives in the io layer (above this one) and registers itself
+        # with parindex._hooks; openpyxl is an optional extra, imported only when one is read.
+        read_workbook = _hooks.reader(".xlsx")
+        assert read_workbook is not None
         return [read_workbook(p, methodology)]
     try:
         raw = p.read_bytes()

@@ -15,6 +15,7 @@ extra to install.
 
 from __future__ import annotations
 
+from .. import _hooks
 from .annex import AnnexDraft, GuideParse, parse_guide, read_annex
 from .frames import (
     assessments_from_frame,
@@ -38,3 +39,6 @@ __all__ = [
     "read_workbook",
     "write_workbook",
 ]
+
+# parindex.read_assessments (assessment layer) reads workbooks through this registration.
+_hooks.register_reader(".xlsx", read_workbook)
