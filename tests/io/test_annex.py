@@ -264,7 +264,7 @@ def test_table_errors_name_the_place(tmp_path: Path) -> None:
 
 
 def _cli(*argv: str) -> int:
-    from parindex.io.cli import add_parser
+    from parindex.cli.spreadsheets import add_parser
 
     p = argparse.ArgumentParser()
     add_parser(p.add_subparsers(dest="command", required=True))
@@ -321,8 +321,8 @@ def test_commands_through_the_main_parser(
 ) -> None:
     from parindex import cli
 
-    if ".io.cli" not in cli.EXTENSIONS:
-        monkeypatch.setattr(cli, "EXTENSIONS", (*cli.EXTENSIONS, ".io.cli"))
+    if ".cli.spreadsheets" not in cli.EXTENSIONS:
+        monkeypatch.setattr(cli, "EXTENSIONS", (*cli.EXTENSIONS, ".cli.spreadsheets"))
     out = tmp_path / "d.yaml"
     assert cli_main(["import-annex", str(TABLE), "-o", str(out)]) == 0
     assert cli_main(["validate", str(out)]) == 0

@@ -226,7 +226,7 @@ def test_import_parindex_without_the_extras() -> None:
         "import sys\n"
         "for name in ('openpyxl', 'pandas', 'matplotlib'):\n"
         "    sys.modules[name] = None\n"
-        "import parindex, parindex.io, parindex.io.cli, parindex.display, parindex.charts\n"
+        "import parindex, parindex.io, parindex.cli.spreadsheets, parindex.display, parindex.charts\n"
         "m = parindex.load('vn-moha/province/2022')\n"
         "card = parindex.score(m, {'TD': 55.0, 'KTXH': 5.25, 'XHH': 18.5, 'SIPAS': 83.45})\n"
         "assert '87,10' in parindex.display.card_html(card)\n"

@@ -492,7 +492,7 @@ def test_missing_openpyxl_names_the_extra(
 
 
 def _cli(*argv: str) -> int:
-    from parindex.io.cli import add_parser
+    from parindex.cli.spreadsheets import add_parser
 
     p = argparse.ArgumentParser()
     add_parser(p.add_subparsers(dest="command", required=True))

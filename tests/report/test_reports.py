@@ -160,8 +160,8 @@ def test_html_renders_in_headless_chromium(report: Report, tmp_path: Path) -> No
 
 
 def test_report_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from parindex.analysis.cli import add_parser as add_analysis
-    from parindex.report.cli import add_parser as add_report
+    from parindex.cli.analysis import add_parser as add_analysis
+    from parindex.cli.report import add_parser as add_report
 
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="command", required=True)

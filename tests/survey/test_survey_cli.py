@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from parindex.survey import cli
+from parindex.cli import survey as cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "survey"
 METHOD = str(EXAMPLES / "example-province-departments-methodology.yaml")

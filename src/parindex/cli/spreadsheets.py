@@ -85,8 +85,8 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from ..cli._common import methodology, pick_assessment, read_inputs
-    from .xlsx import write_workbook
+    from ..io.xlsx import write_workbook
+    from ._common import methodology, pick_assessment, read_inputs
 
     m = methodology(args.methodology)
     assessment = None
@@ -99,7 +99,7 @@ def run_template(args: argparse.Namespace) -> int:
 
 
 def run_import_annex(args: argparse.Namespace) -> int:
-    from .annex import read_annex
+    from ..io.annex import read_annex
 
     draft = read_annex(
         args.table,

@@ -7,10 +7,10 @@ import sys
 from typing import Any, Literal
 
 from ..errors import ParIndexError
-from .estimate import DESIGNS, SINGLE_PSU, estimate
-from .methodology import load_methodology
-from .output import to_csv, to_json, to_table
-from .responses import iter_csv, read_mapping, read_parquet
+from ..survey.estimate import DESIGNS, SINGLE_PSU, estimate
+from ..survey.methodology import load_methodology
+from ..survey.output import to_csv, to_json, to_table
+from ..survey.responses import iter_csv, read_mapping, read_parquet
 
 __all__ = ["add_parser", "main", "run"]
 

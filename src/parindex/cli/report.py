@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..cli._common import INPUT_HELP, methodology, pick_card, responsibilities_from, score_inputs
 from ..errors import ParIndexError
+from ._common import INPUT_HELP, methodology, pick_card, responsibilities_from, score_inputs
 
 __all__ = ["add_parser"]
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .build import build_report
+    from ..report.build import build_report
 
     cards = score_inputs(methodology(args.methodology), args.assessments)
     card = pick_card(cards, args.unit)

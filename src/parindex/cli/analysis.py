@@ -6,8 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from ..cli._common import INPUT_HELP, methodology, pick_card, responsibilities_from, score_inputs
 from ..errors import ParIndexError
+from ._common import INPUT_HELP, methodology, pick_card, responsibilities_from, score_inputs
 
 __all__ = ["add_parser", "load_inputs", "pick_card"]
 
@@ -19,7 +19,7 @@ def load_inputs(methodology_ref: str, paths: list[str]) -> list[Any]:
 
 
 def _cmd_gaps(args: argparse.Namespace) -> int:
-    from .gaps import gaps
+    from ..analysis.gaps import gaps
 
     cards = score_inputs(methodology(args.methodology), args.assessments)
     card = pick_card(cards, args.unit)
@@ -37,15 +37,15 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    from ..analysis.compare import compare_periods, compare_stages, compare_versions
     from ..card import present, present_vi
-    from .compare import compare_periods, compare_stages, compare_versions
 
     p = present_vi if args.lang == "vi" else present
     vi = args.lang == "vi"
     cards = score_inputs(methodology(args.methodology), args.assessments)
     card = pick_card(cards, args.unit)
     if args.crosswalk:
-        from .crosswalk import load_crosswalk
+        from ..analysis.crosswalk import load_crosswalk
 
         if not args.to_methodology or not args.to_assessments:
             raise ParIndexError("--crosswalk needs --to-methodology and --to-assessments")
