@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
+from pathlib import Path
 
 import pytest
 
+import parindex
 import parindex.schemes as schemes
+
+SRC = Path(parindex.__file__).parent
 
 # Every public name of the single-module parindex.schemes (0.1.0): its __all__ ...
 OLD_ALL = (
@@ -74,3 +79,34 @@ def test_applicability_lists_are_nfc_and_stripped() -> None:
     app = schemes.Applicability.from_mapping(data)
     assert app.units == ("so-ngo\u1ea1i-vu",)
     assert app.codes_for("so-ngo\u1ea1i-vu") == ("1.1",)
+
+
+def _private_imports(path: Path) -> list[str]:
+    """``module:name`` for every private name imported from a module that is not private."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            last = (node.module or "").rsplit(".", 1)[-1]
+            if last.startswith("_"):
+                continue  # a private module may hand out its names within the package
+            found += [f"{node.module}:{a.name}" for a in node.names if a.name.startswith("_")]
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*sorted((SRC / "schemes").glob("*.py")), SRC / "methodology" / "pages.py"],
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_no_private_name_crosses_modules(path: Path) -> None:
+    assert _private_imports(path) == []
+
+
+def test_write_pages_writes_every_shipped_methodology(tmp_path: Path) -> None:
+    from parindex.methodology.pages import page, page_name, write_pages
+    from parindex.methodology.registry import load, shipped_ids
+
+    written = write_pages(tmp_path)
+    assert [p.name for p in written] == [page_name(i) for i in shipped_ids()]
+    first = shipped_ids()[0]
+    assert (tmp_path / page_name(first)).read_text(encoding="utf-8") == page(load(first))
