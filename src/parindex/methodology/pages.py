@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import METHOD_LABELS, Methodology
+from .registry import load, shipped_ids
 from .rules import fmt
 
 __all__ = ["page", "page_name", "write_pages"]
@@ -92,14 +93,12 @@ def page(m: Any) -> str:
 
 
 def write_pages(folder: str | Path) -> list[Path]:
-    from .registry import _load_shipped, shipped_ids
-
     out = []
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for ident in shipped_ids():
         p = folder / page_name(ident)
-        p.write_text(page(_load_shipped(ident)), encoding="utf-8")
+        p.write_text(page(load(ident)), encoding="utf-8")
         out.append(p)
     return out
 
