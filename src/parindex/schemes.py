@@ -36,13 +36,13 @@ import attrs
 
 from .assessment import STAGES, Assessment, Entry
 from .card import ScoreCard
+from .engine import score
 from .errors import AssessmentError, MethodologyError, ParIndexError, UnitError
 from .methodology import catalogue, yamlio
 from .methodology.model import Label, LegalBasis, Methodology
 from .methodology.registry import load as load_shipped
 from .methodology.registry import load_file as load_methodology_file
 from .methodology.yamlio import read_label, read_years
-from .scoring import score
 from .units import UNIT_TYPES, Province, Unit, UnitList, province
 
 __all__ = [

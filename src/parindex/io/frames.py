@@ -20,8 +20,8 @@ from typing import Any
 
 from .. import _hooks
 from ..assessment import NA, STAGES, Assessment, Entry, is_na_text, stage_name
-from ..batch import CardSet
 from ..card import ScoreCard
+from ..engine import CardSet
 from ..errors import AssessmentError, MissingExtraError, ParIndexError
 
 __all__ = [
