@@ -324,6 +324,8 @@ class _Engine:
                 self.faults.flag(np.flatnonzero(miss))
             res.adjusted[j][miss] = np.nan if mx is None else mx
         grp = self.by_node[self.node_bounds[j] : self.node_bounds[j + 1]]
+        if not len(grp):  # no unit gives this leaf a value
+            return
         rule = leaf_rule(node)
         values = rule.check_array(_LeafRows(self, self.rows[grp]), node)
         ev = np.flatnonzero(~is_na & has_rows)
