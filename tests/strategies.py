@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 
 from parindex.assessment import NA, STAGES, Assessment
 from parindex.methodology.loader import load_text
-from parindex.methodology.model import Methodology, Node
+from parindex.methodology.model import NA_POLICIES, Methodology, Node
 from parindex.methodology.rules import (
     RULE_KINDS,
     BandsRule,
@@ -354,7 +354,7 @@ def methodology_data(
         "detail": "full",
         "legal_basis": {"decision": "TEST"},
         "scale": scale,
-        "not_applicable": na_policy or rng.choice(["drop", "share", "earned"]),
+        "not_applicable": na_policy or rng.choice(NA_POLICIES),
         "missing": missing or rng.choice(["zero", "zero", "block"]),
         "nodes": top,
     }

@@ -17,8 +17,8 @@ from .analysis.gaps import GapReport, gaps
 from .analysis.rank import Ranking, RankRow, rank
 from .analysis.whatif import what_if
 from .assessment import NA, STAGES, Assessment, Entry, read_assessments
-from .batch import AssessmentTable, CardSet, compile_plan, score_many
 from .card import NodeResult, ScoreCard, present
+from .engine import AssessmentTable, CardSet, compile_plan, score, score_many
 from .errors import (
     AssessmentError,
     ExpressionError,
@@ -33,7 +33,6 @@ from .errors import (
 )
 from .methodology.model import Label, Methodology, Node
 from .methodology.registry import MethodologyInfo, available, load, load_file
-from .scoring import score
 
 __version__ = "0.1.0"
 

@@ -37,12 +37,15 @@ __all__ = [
     "NA",
     "STAGES",
     "STAGE_LABELS",
+    "STAGE_POSITION",
     "Assessment",
     "Entry",
     "read_assessments",
 ]
 
 STAGES: tuple[str, ...] = ("self", "survey", "appraisal1", "appraisal2")
+#: stage → its position in :data:`STAGES` (the order in which later stages override earlier ones)
+STAGE_POSITION: Mapping[str, int] = MappingProxyType({s: i for i, s in enumerate(STAGES)})
 STAGE_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
         "self": ("Tự đánh giá", "Self-assessment"),

@@ -1,4 +1,4 @@
-"""Property tests of the scoring engines (parindex.scoring and parindex.batch).
+"""Property tests of the scoring engine (parindex.engine), with tests/reference.py as the oracle.
 
 Random valid methodologies and assessments come from ``tests/strategies.py``.
 """
@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from parindex.assessment import NA, Assessment
-from parindex.batch import AssessmentTable, score_many
 from parindex.card import ScoreCard
+from parindex.engine import AssessmentTable, score, score_many
 from parindex.errors import ParIndexError
 from parindex.methodology.model import Methodology, Node
 from parindex.methodology.rules import (
@@ -28,7 +28,7 @@ from parindex.methodology.rules import (
     SatisfactionRule,
     SurveyMeanRule,
 )
-from parindex.scoring import score
+from tests import reference
 from tests.strategies import (
     assessments_for,
     load_data,
@@ -104,7 +104,7 @@ def _corrupt(units: list[Assessment], m: Methodology, rng: random.Random) -> lis
 
 
 # ---------------------------------------------------------------------------------------------
-# The batch engine gives the reference engine's cards, bit for bit (and its errors)
+# The engine gives the reference engine's cards, bit for bit (and its errors)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -154,7 +154,7 @@ def test_batch_equals_scalar(data: st.DataObject) -> None:
     error: BaseException | None = None
     for a in ref_units:
         try:
-            expected.append(score(m, a, upto=upto, missing=missing))
+            expected.append(reference.score(m, a, upto=upto, missing=missing))
         except Exception as exc:
             error = exc
             break

@@ -1,22 +1,24 @@
-"""The vectorised engine (parindex.batch): same cards as parindex.scoring, columnar input, errors."""
+"""The array engine (parindex.engine): the reference cards (tests/reference.py), columnar input,
+errors, and the old import paths (parindex.batch, parindex.scoring)."""
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from parindex.assessment import NA, Assessment, Entry, read_assessments
-from parindex.batch import AssessmentTable, CardSet, Plan, compile_plan, score_many
 from parindex.card import ScoreCard
+from parindex.engine import AssessmentTable, CardSet, Plan, compile_plan, score_many
 from parindex.errors import AssessmentError, ParIndexError, ScoringError, UnknownValueError
 from parindex.methodology.loader import load_file
 from parindex.methodology.model import Methodology
-from parindex.scoring import score
 from tests.conftest import make
+from tests.reference import score
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
@@ -121,6 +123,41 @@ def test_card_set_is_a_read_only_sequence(m: Methodology, units: list[Assessment
     with pytest.raises(AttributeError):
         cards.units = ()  # type: ignore[misc]
     assert "2 units" in repr(cards)
+    assert [c.unit for c in reversed(cards)] == [a.unit for a in reversed(units)]
+    assert cards[0] in cards and cards.count(cards[1]) == 1
+    assert not isinstance(cards, Sequence)  # its ``index`` is the array of indices
+    assert (
+        cards.adjusted_max is not None and cards.max_points.tolist() == cards.adjusted_max.tolist()
+    )
+
+
+def test_one_unit_is_the_engine_on_one_unit(m: Methodology, units: list[Assessment]) -> None:
+    import parindex
+
+    for a in units:
+        card = parindex.score(m, a)
+        same(card, score(m, a))
+        same(card, score_many(m, [a])[0])
+
+
+def test_old_import_paths_still_work(m: Methodology, units: list[Assessment]) -> None:
+    import parindex.batch
+    import parindex.scoring
+
+    assert parindex.batch.score_many is score_many and parindex.batch.CardSet is CardSet
+    assert parindex.batch.AssessmentTable is AssessmentTable and parindex.batch.Plan is Plan
+    assert parindex.scoring.score(m, units[0]) == score(m, units[0])
+    assert set(parindex.scoring.resolve(m, units[0])) == {n.code for n in m.leaves()}
+    assert parindex.scoring.applies(m, m.nodes["1.1"], None)
+
+
+def test_strategies_cover_every_rule_kind_and_policy() -> None:
+    from parindex.methodology.model import NA_POLICIES
+    from parindex.methodology.rules import RULE_KINDS
+    from tests import strategies
+
+    assert set(strategies.KINDS) == set(RULE_KINDS)
+    assert "NA_POLICIES" in vars(strategies) and set(strategies.NA_POLICIES) == set(NA_POLICIES)
 
 
 # -- the plan ---------------------------------------------------------------------------------------
@@ -131,10 +168,12 @@ def test_plan_follows_the_tree(m: Methodology, units: list[Assessment]) -> None:
     assert isinstance(plan, Plan)
     assert plan.codes == tuple(m.nodes) and plan.codes[0] == ""
     assert [plan.codes[j] for j in plan.leaves] == [n.code for n in m.leaves()]
-    assert plan.kinds["formula"] == (plan.index["1.4"],)
-    assert plan.kinds["levels"] == (plan.index["1.1"], plan.index["2.2"])
-    assert plan.children[0] == tuple(plan.index[c] for c in m.root.children)
-    assert plan.roles[plan.index["6"]] == "bonus"
+    assert plan.kinds["formula"] == (plan.position["1.4"],)
+    assert plan.kinds["levels"] == (plan.position["1.1"], plan.position["2.2"])
+    assert plan.children[0] == tuple(plan.position[c] for c in m.root.children)
+    assert plan.roles[plan.position["6"]] == "bonus"
+    with pytest.warns(DeprecationWarning, match="position"):
+        assert plan.index is plan.position
     with pytest.raises(ValueError):
         plan.max[0] = 1.0
     cards = score_many(m, units, plan=plan)

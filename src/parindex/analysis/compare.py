@@ -19,9 +19,9 @@ import attrs
 
 from ..assessment import STAGES
 from ..card import ScoreCard
+from ..engine import score
 from ..errors import ParIndexError
 from ..methodology.model import Label
-from ..scoring import score
 from .crosswalk import Crosswalk
 from .whatif import assessment_of
 

@@ -20,10 +20,10 @@ import attrs
 
 from ..assessment import STAGES, Assessment, Entry, stage_name
 from ..card import ScoreCard
+from ..engine import applies, score
 from ..errors import AssessmentError, MethodologyError, ParIndexError
 from ..methodology.loader import parse_methodology
 from ..methodology.model import ROOT, Methodology, Node
-from ..scoring import applies, score
 from .rank import Ranking, rank
 
 __all__ = ["WhatIf", "assessment_of", "methodology_data", "modify", "rescore", "what_if"]

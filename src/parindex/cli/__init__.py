@@ -162,7 +162,7 @@ def _cards_csv(cards: Sequence[Any], lang: str) -> str:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from ..scoring import score
+    from ..engine import score
 
     m = _common.methodology(args.methodology)
     cards = [

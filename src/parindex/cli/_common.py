@@ -99,7 +99,7 @@ def read_inputs(paths: Sequence[str], *, methodology: Any | None = None) -> list
 
 def score_inputs(m: Any, paths: Sequence[str]) -> list[ScoreCard]:
     """Score every assessment in ``paths`` under the methodology ``m``."""
-    from ..scoring import score
+    from ..engine import score
 
     return [score(m, a) for a in read_inputs(paths, methodology=m)]
 

@@ -20,8 +20,8 @@ from typing import Any
 
 from .. import _hooks
 from ..assessment import NA, STAGES, Assessment, Entry, is_na_text, stage_name
-from ..batch import CardSet
 from ..card import ScoreCard
+from ..engine import CardSet
 from ..errors import AssessmentError, MissingExtraError, ParIndexError
 
 __all__ = [
@@ -190,7 +190,7 @@ def _cardset_frame(pd: Any, cs: Any, value: str, codes: Sequence[str] | None) ->
 
     m = cs.methodology
     cols = _codes(m, codes)
-    pos = [cs.plan.index[c] for c in cols]
+    pos = [cs.plan.position[c] for c in cols]
     pts = np.asarray(cs.points_matrix)
     adj = np.asarray(cs.adjusted_max_matrix)
     if value == "points":

@@ -11,8 +11,8 @@ import attrs
 
 from ..assessment import Assessment
 from ..card import ScoreCard
+from ..engine import score
 from ..errors import MethodologyError, UnitError
-from ..scoring import score
 from ..units import UNIT_TYPES, Unit, UnitList
 from ._hints import close_hint
 from .applicability import Applicability, apply_applicability

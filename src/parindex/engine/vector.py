@@ -1,0 +1,418 @@
+"""Scoring: :func:`score_many` runs the array engine over many units, :func:`score` over one.
+
+There is one engine. ``score(m, a)`` is ``score_many(m, [a])[0]``: one unit is an array of
+length one, and the same rule methods (:meth:`~parindex.methodology.rules.Rule.check_array`,
+:meth:`~parindex.methodology.rules.Rule.evaluate_array`) and the same aggregation
+(:mod:`parindex.engine.aggregate`) score it.
+
+A run of the engine has five passes: the unit types, the rows within the stages asked for
+(sorted by unit, node and stage), the not-applicable marks on internal nodes and what they cover,
+then, walking the tree from the leaves up (reversed pre-order), the leaf pass and the aggregation.
+
+When a unit cannot be scored, the error is the one of the first such unit in input order:
+:func:`first_error` checks its inputs (:func:`~parindex.engine.resolve.resolve`), then runs the
+engine on that unit alone, raising at the first fault in the order of the tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..assessment import STAGE_POSITION, STAGES, Assessment, stage_name
+from ..card import ScoreCard
+from ..errors import ParIndexError
+from ..methodology.model import ROOT, Methodology, Node
+from ..methodology.rules import Rule
+from ._common import I64, Bool, Faults, Int, factorise, frozen
+from .aggregate import Results, aggregate_node, not_applicable_leaf
+from .cardset import CardSet, RowIndex
+from .plan import Plan, compile_plan, leaf_rule, plan_of
+from .resolve import as_assessment, check_missing_policy, require_inputs, resolve
+from .table import AssessmentTable, table_of
+
+__all__ = ["first_error", "score", "score_many"]
+
+
+def score(
+    methodology: Methodology,
+    assessment: Assessment | Mapping[str, Any],
+    *,
+    upto: str | None = None,
+    missing: str | None = None,
+    unit: str | None = None,
+) -> ScoreCard:
+    """Score one unit.
+
+    ``assessment`` is an :class:`Assessment` or, for the simple case, a mapping ``{code: value}``
+    (taken as the self-assessment). ``upto`` scores as of a stage (e.g. ``"self"`` for the
+    self-assessed score). ``missing`` overrides the methodology's policy for leaves without input:
+    ``"zero"`` scores them 0 and lists them on the card; ``"block"`` raises.
+    """
+    a = as_assessment(assessment, unit)
+    return score_many(methodology, [a], upto=upto, missing=missing, plan=plan_of(methodology))[0]
+
+
+def score_many(
+    methodology: Methodology,
+    assessments: Sequence[Assessment | Mapping[str, Any]] | AssessmentTable,
+    *,
+    upto: str | None = None,
+    missing: str | None = None,
+    plan: Plan | None = None,
+) -> CardSet:
+    """Score many units at once; ``result[i] == score(methodology, assessments[i])``.
+
+    ``assessments`` is a sequence of :class:`~parindex.assessment.Assessment` objects or
+    ``{code: value}`` mappings, or an :class:`AssessmentTable`. ``upto`` and ``missing`` mean what
+    they mean for :func:`score`. ``plan`` is the result of :func:`compile_plan` for this
+    methodology, to save compiling it again.
+
+    Raises the error of the first unit (in input order) that cannot be scored.
+    """
+    m = methodology
+    if plan is None:
+        plan = compile_plan(m)
+    elif plan.methodology is not m:
+        raise ParIndexError(
+            f"the plan was compiled for {plan.methodology.id}, not for this methodology object",
+            value=plan.methodology.id,
+        )
+    source: Sequence[Any] | None = None
+    if isinstance(assessments, AssessmentTable):
+        table = assessments
+        bad = np.zeros(len(table), np.bool_)
+    else:
+        source = assessments
+        table, bad = _table(source)
+
+    def fail(k: int) -> None:
+        first_error(plan, source[k] if source is not None else table.assessment(k), upto, missing)
+
+    policy = missing or m.missing
+    upto_name: str | None = None
+    try:
+        check_missing_policy(policy)
+        if upto is not None:
+            upto_name = stage_name(upto)
+    except ParIndexError:
+        if len(table):
+            fail(0)
+        raise
+    engine = _Engine(plan, table, Faults(bad), upto_name, policy)
+    res = engine.run()
+    if bad.any():
+        fail(int(np.argmax(bad)))
+    return CardSet(
+        plan,
+        table.units,
+        table.periods,
+        table.unit_types,
+        upto_name,
+        res,
+        table,
+        engine.row_index(),
+    )
+
+
+def _table(source: Sequence[Any]) -> tuple[AssessmentTable, Bool]:
+    items: list[Assessment] = []
+    bad = np.zeros(len(source), np.bool_)
+    for k, a in enumerate(source):
+        try:
+            items.append(as_assessment(a, None))
+        except Exception:
+            bad[k] = True
+            items.append(Assessment(""))
+    return table_of(items), bad
+
+
+def first_error(
+    plan: Plan,
+    assessment: Assessment | Mapping[str, Any],
+    upto: str | None = None,
+    missing: str | None = None,
+) -> None:
+    """Raise the error that stops ``assessment`` from being scored.
+
+    The checks run in this order: the input (:func:`as_assessment`), the ``missing`` policy and
+    the stage, every input value (:func:`resolve`), the ``block`` policy, then the scoring itself
+    (the engine on this unit alone, raising at its first fault).
+    """
+    m = plan.methodology
+    a = as_assessment(assessment, None)
+    policy = check_missing_policy(missing or m.missing)
+    if upto is not None:
+        upto = stage_name(upto, unit=a.unit)
+    inputs = resolve(m, a, upto)
+    if policy == "block":
+        require_inputs(inputs, a.unit)
+    faults = Faults(np.zeros(1, np.bool_), raising=True, unit=a.unit)
+    _Engine(plan, table_of([a]), faults, upto, policy).run()
+    raise AssertionError(  # pragma: no cover - the engine and its checks disagree
+        f"internal error: the engine found a problem with unit {a.unit!r} that it cannot name"
+    )
+
+
+class _Engine:
+    """One run of the array engine (internal; holds the working arrays)."""
+
+    def __init__(
+        self, plan: Plan, table: AssessmentTable, faults: Faults, upto: str | None, policy: str
+    ) -> None:
+        self.plan = plan
+        self.table = table
+        self.faults = faults
+        self.upto = upto
+        self.policy = policy
+        self.U = len(table)
+        self.N = plan.n_nodes
+
+    def run(self) -> Results:
+        with np.errstate(all="ignore"):
+            self._check_unit_types()
+            self._select_rows()
+            self._cover_not_applicable()
+            self._find_applicable()
+            self._find_deciding_rows()
+            res = Results.empty(self.N, self.U)
+            for j in range(self.N - 1, -1, -1):  # reversed pre-order: the leaves up
+                if self.plan.is_leaf[j]:
+                    self._score_leaf(res, j)
+                else:
+                    aggregate_node(
+                        res, self.plan, j, self.plan.methodology.not_applicable, self.faults
+                    )
+        res.freeze()
+        return res
+
+    def row_index(self) -> RowIndex:
+        """Each unit's table rows, sorted by node and stage (for the layers of its card)."""
+        return RowIndex(frozen(self.rows), frozen(self.o_node), frozen(self.row_start))
+
+    # -- pass 1: unit types ------------------------------------------------------------------------
+    def _check_unit_types(self) -> None:
+        declared = self.plan.methodology.unit_types
+        if declared:
+            wrong = [
+                k
+                for k, t in enumerate(self.table.unit_types)
+                if t is not None and t not in declared
+            ]
+            self.faults.flag(np.array(wrong, np.int64))
+
+    # -- pass 2: the rows within the stages asked for, sorted by unit, node and stage ---------------
+    def _select_rows(self) -> None:
+        plan, tab, N = self.plan, self.table, self.N
+        lut = np.array(
+            [plan.position.get(c, -1) if c != ROOT else -1 for c in tab.codes] or [-1], np.int64
+        )
+        if self.upto is None:
+            sel: I64 | None = None
+            r_unit, r_code, r_stage, r_na = tab.row_unit, tab.row_code, tab.row_stage, tab.row_na
+        else:
+            sel = np.flatnonzero(tab.row_stage <= STAGE_POSITION[self.upto])
+            r_unit, r_code = tab.row_unit[sel], tab.row_code[sel]
+            r_stage, r_na = tab.row_stage[sel], tab.row_na[sel]
+        r_node = lut[r_code] if len(r_code) else np.zeros(0, np.int64)
+        unknown = r_node < 0
+        if unknown.any():
+            self.faults.flag(r_unit[unknown])
+            r_node = np.where(unknown, 0, r_node)
+        r_leaf = plan.is_leaf[r_node] & ~unknown
+        self.faults.flag(r_unit[~r_leaf & ~unknown & ~r_na])
+        key = (r_unit * N + r_node) * len(STAGES) + r_stage
+        order = np.argsort(key, kind="stable")
+        self.rows = order if sel is None else sel[order]
+        self.o_unit = r_unit[order].astype(np.int32)  # (node and unit numbers fit in 32 bits)
+        self.o_node = r_node[order].astype(np.int32)
+        self.o_stage = r_stage[order].astype(np.int64)
+        self.o_na = r_na[order]
+        self.o_ok = ~unknown[order]
+        self.o_leaf = r_leaf[order]
+        self.row_start = np.searchsorted(self.o_unit, np.arange(self.U + 1)).astype(np.int64)
+
+    # -- pass 3: NA on internal nodes, and what each leaf is covered by -----------------------------
+    def _cover_not_applicable(self) -> None:
+        N, U = self.N, self.U
+        internal = self.o_ok & ~self.o_leaf & self.o_na
+        self.any_internal_na = bool(internal.any())
+        na_int = np.zeros((N, U), np.bool_)
+        na_stage = np.full((N, U), -1, np.int8)
+        nodes, units = self.o_node[internal], self.o_unit[internal]
+        na_int[nodes, units] = True
+        # rows sorted by stage within (unit, node): a later assignment is a later stage
+        np.maximum.at(na_stage, (nodes, units), self.o_stage[internal].astype(np.int8))
+        self.covered = np.zeros((N, U), np.bool_)
+        self.cov_stage = np.full((N, U), -1, np.int8)
+        if self.any_internal_na:
+            parent = self.plan.parent.tolist()
+            for j in range(1, N):
+                p = parent[j]
+                if p > 0:
+                    self.covered[j] = self.covered[p] | na_int[p]
+                    self.cov_stage[j] = np.where(na_int[p], na_stage[p], self.cov_stage[p])
+
+    def _find_applicable(self) -> None:
+        """Where each node applies (``applies_to`` and the units' types)."""
+        plan, N = self.plan, self.N
+        self.applies = np.ones((N, self.U), np.bool_)
+        utypes = self.table.unit_types
+        if all(t is None for t in utypes):
+            return
+        parent = plan.parent.tolist()
+        kinds, uidx = factorise(list(utypes))
+        for ti, t in enumerate(kinds):
+            if t is None:
+                continue
+            col = np.ones(N, np.bool_)
+            for j in range(1, N):
+                to = plan.node(j).applies_to
+                p = parent[j]
+                col[j] = (col[p] if p > 0 else True) and (to is None or t in to)
+            if not col.all():
+                self.applies[:, uidx == ti] = col[:, None]
+
+    # -- pass 4: the leaf rows: blocked ones, the deciding one per (leaf, unit) ---------------------
+    def _find_deciding_rows(self) -> None:
+        N, U = self.N, self.U
+        leaf_rows: Int = np.flatnonzero(self.o_leaf)
+        if len(self.o_leaf) < 2**31:
+            leaf_rows = leaf_rows.astype(np.int32)
+        lr_node = self.o_node[leaf_rows]
+        lr_unit = self.o_unit[leaf_rows]
+        if self.any_internal_na or not self.applies.all():
+            blocked = ~self.o_na[leaf_rows] & (
+                ~self.applies[lr_node, lr_unit] | self.covered[lr_node, lr_unit]
+            )
+            self.faults.flag(lr_unit[blocked])
+        # the deciding row of each (leaf, unit): the last of its group
+        last = np.ones(len(leaf_rows), np.bool_)
+        if len(leaf_rows) > 1:
+            same = (lr_node[1:] == lr_node[:-1]) & (lr_unit[1:] == lr_unit[:-1])
+            last[:-1] = ~same
+        self.deciding = np.full((N, U), -1, np.int64)  # position in the sorted order
+        self.deciding[lr_node[last], lr_unit[last]] = leaf_rows[last]
+        # group the leaf rows by node
+        small = np.int16 if N < 2**15 else np.int64  # a radix sort for small codes
+        self.by_node = leaf_rows[np.argsort(lr_node.astype(small), kind="stable")]
+        self.node_bounds = np.searchsorted(self.o_node[self.by_node], np.arange(N + 1))
+
+    # -- pass 5 (with the aggregation): one leaf ---------------------------------------------------
+    def _score_leaf(self, res: Results, j: int) -> None:
+        U = self.U
+        node = self.plan.node(j)
+        mx = node.max
+        dec = self.deciding[j]
+        has_rows = dec >= 0
+        dec_na = np.zeros(U, np.bool_)
+        dec_na[has_rows] = self.o_na[dec[has_rows]]
+        app = self.applies[j]
+        cov = self.covered[j]
+        is_na = ~app | cov | (has_rows & dec_na)
+        dec_stage = np.full(U, -1, np.int64)
+        dec_stage[has_rows] = self.o_stage[dec[has_rows]]
+        res.stage[j] = np.where(~app, -1, np.where(cov, self.cov_stage[j], dec_stage))
+        res.na[j] = is_na
+        not_applicable_leaf(res, j, node, is_na, self.plan.methodology.not_applicable, self.faults)
+        miss = ~is_na & ~has_rows
+        res.missing[j] = miss
+        if miss.any():
+            if self.policy == "block":
+                self.faults.flag(np.flatnonzero(miss))
+            res.adjusted[j][miss] = np.nan if mx is None else mx
+        grp = self.by_node[self.node_bounds[j] : self.node_bounds[j + 1]]
+        if not len(grp):  # no unit gives this leaf a value
+            return
+        rule = leaf_rule(node)
+        values = rule.check_array(_LeafRows(self, self.rows[grp]), node)
+        ev = np.flatnonzero(~is_na & has_rows)
+        if mx is not None:
+            res.adjusted[j][ev] = mx
+        if len(ev):
+            pos = np.searchsorted(grp, dec[ev])  # the deciding rows among this leaf's rows
+            self._evaluate_leaf(res, j, node, rule, ev, rule.select(values, pos), dec)
+
+    def _evaluate_leaf(
+        self, res: Results, j: int, node: Node, rule: Rule, ev: I64, values: Any, dec: I64
+    ) -> None:
+        """The points of leaf ``j`` for the units ``ev`` that give it a value."""
+        error = self._leaf_error(node, rule, dec)
+        if rule.needs_max() and node.max is None:
+            self.faults.flag(ev, error)
+            return
+        out = rule.evaluate_array(values, node.min, node.max)
+        self.faults.flag(ev[out.bad], error)
+        res.points[j, ev] = out.points
+        res.raw[j, ev] = out.raw
+        if out.clamped is not None:
+            res.clamped[j, ev] = out.clamped
+        if out.band is not None:
+            res.band[j, ev] = out.band
+        if out.fallback is not None:
+            res.fallback[j, ev] = out.fallback
+
+    def _leaf_error(self, node: Node, rule: Rule, dec: I64) -> Callable[[], BaseException]:
+        """The error of the one unit (raising mode) whose value the rule of a leaf refuses."""
+
+        def error() -> BaseException:
+            row = int(dec[0])
+            stage = STAGES[int(self.o_stage[row])]
+            value = rule.check(self.table.values[int(self.rows[row])])
+            try:
+                rule.evaluate(value, node.min, node.max)
+            except ParIndexError as exc:
+                return exc.with_context(unit=self.faults.unit, code=node.code, stage=stage)
+            raise AssertionError(  # pragma: no cover - evaluate and evaluate_array disagree
+                f"internal error: the rule of {node.code} refuses a value in one engine only"
+            )
+
+        return error
+
+
+class _LeafRows:
+    """The (sorted) rows of one leaf, as :meth:`Rule.check_array` reads them
+    (:class:`parindex.methodology.rules.LeafRows`); refused rows mark their unit bad."""
+
+    def __init__(self, engine: _Engine, table_rows: Int) -> None:
+        self.table = engine.table
+        self.faults = engine.faults
+        self.rows = table_rows
+        self.units = self.table.row_unit[table_rows]
+        self.live = ~self.table.row_na[table_rows]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def numbers(self) -> tuple[Any, Bool]:
+        return self.table.row_num[self.rows].copy(), self.table.row_isnum[self.rows]
+
+    def texts(self, idx: I64) -> tuple[I64, Sequence[str]]:
+        return self.table.row_text[self.rows[idx]], self.table.texts
+
+    def mappings(self, idx: I64) -> I64:
+        return self.table.mappings.of_row[self.rows[idx]]
+
+    def mapping_length(self, mid: I64) -> I64:
+        length = self.table.mappings.length
+        if not len(length):
+            return np.zeros(len(mid), np.int64)
+        return length[np.where(mid >= 0, mid, 0)]
+
+    def lookup(self, mid: I64, key: str) -> tuple[Bool, Any, Bool]:
+        return self.table.mappings.lookup(mid, key)
+
+    def value(self, i: int) -> Any:
+        return self.table.values[int(self.rows[i])]
+
+    def refuse(self, wrong: Bool) -> None:
+        self.faults.flag(self.units[wrong])
+
+    def check_one(self, i: int, check: Callable[[Any], Any]) -> Any:
+        try:
+            return check(self.value(i))
+        except Exception:
+            self.faults.flag(np.array([int(self.units[i])], np.int64))
+            return None
