@@ -12,8 +12,8 @@ read by ``parindex.io``) register the same way with :func:`register_reader`, and
 :func:`parindex.read_assessments` asks :func:`reader` for them.
 
 The first call of a kind imports the module named in :data:`PROVIDERS` (or
-:data:`READER_PROVIDERS`) with :func:`importlib.import_module`, in :func:`_provide` and
-:func:`reader`: the only places where the library imports upwards. The import-contract tests (``tests/render/test_layers.py``) check that no model module
+:data:`READER_PROVIDERS`) with :func:`importlib.import_module`, in :func:`_import`: the one place where the library
+imports upwards. The import-contract tests (``tests/render/test_layers.py``) check that no model module
 imports a presentation module in any other way. This module imports nothing of parindex.
 
 :func:`load_methodology` serves only the deprecated ``ScoreCard.from_dict(data)`` without a
@@ -75,7 +75,7 @@ def reader(suffix: str) -> Callable[..., Any] | None:
     if suffix not in READER_PROVIDERS:
         return None
     if suffix not in _READERS:
-        importlib.import_module(READER_PROVIDERS[suffix])
+        _import(READER_PROVIDERS[suffix])
     return _READERS.get(suffix)
 
 
@@ -99,8 +99,13 @@ def call(kind: str, obj: object, /, **options: Any) -> Any:
 
 
 def _provide(kind: str) -> Any:
-    """Import the provider of ``kind``: the one upward import (see the module doc)."""
-    return importlib.import_module(PROVIDERS[kind])
+    """Import the provider of ``kind``."""
+    return _import(PROVIDERS[kind])
+
+
+def _import(module: str) -> Any:
+    """The one upward import of the library (see the module doc)."""
+    return importlib.import_module(module)
 
 
 def load_methodology(ident: str) -> Any:
