@@ -16,8 +16,8 @@ import attrs
 
 from . import _hooks
 from .errors import ParIndexError
-from .methodology.model import ROOT, Group, Methodology, Node
 from .explain import explain
+from .methodology.model import ROOT, Group, Methodology, Node
 
 __all__ = ["Layer", "NodeResult", "ScoreCard", "present"]
 

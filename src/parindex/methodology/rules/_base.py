@@ -23,6 +23,7 @@ A rule kind implements, on its class:
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self
 
@@ -53,6 +54,7 @@ __all__ = [
     "Target",
     "as_number",
     "fmt",
+    "fold_text",
     "label_text",
     "need_max",
     "num_text",
@@ -189,6 +191,15 @@ class Choice:
     text: str
     code: str
     points: float
+
+    def matches(self, text: str) -> bool:
+        """Whether ``text`` (a cell, a typed answer) is this choice, ignoring case."""
+        return fold_text(text) == fold_text(self.text)
+
+
+def fold_text(s: str) -> str:
+    """A text compared ignoring case, Unicode form and the spaces around it."""
+    return unicodedata.normalize("NFC", s).strip().casefold()
 
 
 #: A target of :meth:`Rule.targets`: ``(kind, value, bound, threshold)``; ``kind`` is

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import attrs
@@ -22,6 +21,7 @@ from ._base import (
     ValueReader,
     bad,
     fmt,
+    fold_text,
     label_text,
     points_text,
 )
@@ -152,8 +152,8 @@ class LevelsRule(Rule):
         """The Vietnamese labels when they tell the levels apart (and none is ``reserved``),
         else ``code: label``."""
         texts = [lv.label.vi if lv.label is not None else lv.code for lv in self.levels]
-        folded = [_fold(t) for t in texts]
-        if len(set(folded)) != len(folded) or _fold(reserved) in folded:
+        folded = [fold_text(t) for t in texts]
+        if len(set(folded)) != len(folded) or fold_text(reserved) in folded:
             texts = [
                 lv.code if lv.label is None else f"{lv.code}: {lv.label.vi}" for lv in self.levels
             ]
@@ -197,7 +197,3 @@ class LevelsRule(Rule):
                 for lv in self.levels
             ],
         }
-
-
-def _fold(s: str) -> str:
-    return unicodedata.normalize("NFC", s).strip().casefold()
