@@ -59,6 +59,7 @@ __all__ = [
     "Number",
     "Product",
     "Sum",
+    "excel_number",
     "parse",
 ]
 
@@ -667,6 +668,10 @@ class Expr:
             spans[name] = self._as_range(name, ranges[name])
         return _bounds(self.node, spans)
 
+    def to_excel(self, refs: Mapping[str, str]) -> str:
+        """The formula as an Excel expression, each input name replaced by its cell in ``refs``."""
+        return _excel(self.node, refs)
+
     def _as_range(self, name: str, raw: object) -> _Interval:
         try:
             pair: Any = raw
@@ -682,6 +687,34 @@ class Expr:
                 f"the range of `{name}` ({lo!r}, {hi!r}) contains no real number"
             )
         return (lo, hi)
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel formulas
+# ---------------------------------------------------------------------------------------------
+
+
+def excel_number(x: float) -> str:
+    """A number as an Excel formula writes it (``2`` for 2.0, ``0.5`` otherwise)."""
+    return repr(float(x)) if x != int(x) else str(int(x))
+
+
+def _excel(node: Node, refs: Mapping[str, str]) -> str:
+    if isinstance(node, Number):
+        return excel_number(node.value)
+    if isinstance(node, Name):
+        return refs[node.name]
+    if isinstance(node, Negate):
+        return f"(-{_excel(node.operand, refs)})"
+    if isinstance(node, Sum | Product):
+        text = _excel(node.first, refs)
+        for op, operand in node.rest:
+            text += f"{op}{_excel(operand, refs)}"
+        return f"({text})"
+    args = [_excel(a, refs) for a in node.args]
+    if node.func == "clamp":
+        return f"MIN(MAX({args[0]},{args[1]}),{args[2]})"
+    return f"{node.func.upper()}({','.join(args)})"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -58,15 +58,15 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def _fill(blank: Path, filled: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
-    from parindex.io.xlsx import MAIN_SHEET, _Layout, _layout
+    from parindex.io.workbook import MAIN_SHEET, Layout, layout
 
     m = parindex.load_file(SCHEME)
-    lay = _layout(m)
+    lay = layout(m)
     wb = openpyxl.load_workbook(blank)
     ws = wb[MAIN_SHEET]
     ws["C3"], ws["C4"], ws["C5"] = UNIT, "2025-Q3", "department"
     for (stage, code, name), value in TYPED.items():
-        col = openpyxl.utils.get_column_letter(_Layout.stage_col(stage, 0))
+        col = openpyxl.utils.get_column_letter(Layout.stage_col(stage, 0))
         ws[f"{col}{lay.row_of(code, name)}"] = value
     wb.save(filled)
 

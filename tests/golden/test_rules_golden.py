@@ -458,3 +458,147 @@ def test_card_records_the_normalised_stage_name() -> None:
     a = parindex.Assessment("u", {"self": {"1.1": 1}, "appraisal1": {"1.1": 2}})
     assert parindex.score(m, a, upto="appraisal").upto == "appraisal1"
     assert parindex.score_many(m, [a], upto="appraisal")[0].upto == "appraisal1"
+
+
+# -- explanations: one hand-worked sentence per rule kind, in Vietnamese and in English ---------
+
+EXPLAINED = """
+- code: "1"
+  label: Ban hành kế hoạch
+  max: 1
+  method: appraisal
+  rule:
+    kind: levels
+    levels:
+      - {code: on_time, points: 1, label: {vi: Kịp thời, en: On time}}
+      - {code: late, points: 0.5, label: {vi: Chậm, en: Late}}
+- code: "2"
+  label: Tỷ lệ kiểm tra
+  max: 1
+  method: appraisal
+  rule:
+    kind: bands
+    input: {unit: percent}
+    bands:
+      - {range: "[30, 100]", points: 1}
+      - {range: "[0, 30)", points: 0}
+- code: "3"
+  label: Tỷ lệ hồ sơ đúng hạn
+  max: 2
+  method: appraisal
+  rule:
+    kind: proportional
+    input: {unit: percent}
+    range: "[50, 100]"
+    full: 100
+- code: "4"
+  label: Tỷ lệ giải quyết
+  max: 1
+  method: appraisal
+  rule:
+    kind: formula
+    expr: b / a
+    inputs:
+      a: {integer: true}
+      b: {integer: true, max: a}
+    on_zero_division: 1
+    clamp: true
+- code: "5"
+  label: Vi phạm
+  max: 1.5
+  method: appraisal
+  rule:
+    kind: deductions
+    items:
+      - {code: late, points: 0.25, label: {vi: báo cáo chậm, en: late report}}
+      - {code: wrong, points: 1}
+- code: "6"
+  label: Khảo sát
+  max: 2
+  method: survey
+  rule: {kind: survey_mean, scale: [1, 5]}
+- code: "7"
+  label: Hài lòng
+  max: 1
+  method: survey
+  rule: {kind: satisfaction}
+- code: "8"
+  label: Chấm trực tiếp
+  max: 0.5
+  method: appraisal
+"""
+
+EXPLAINED_INPUTS = {
+    "1": "LATE",
+    "2": 30,
+    "3": 80,
+    "4": {"a": 0, "b": 0},
+    "5": {"late": 4, "wrong": 1},
+    "6": 4,
+    "7": 85.5,
+    "8": 0.5,
+}
+
+
+@pytest.mark.parametrize(
+    ("code", "vi", "en"),
+    [
+        # levels: "LATE" is the level late (case ignored), 0.5 of 1
+        (
+            "1",
+            "Mức «Chậm» (late): 0,5/1 điểm",
+            "level «Late» (late): 0.5 of 1 points",
+        ),
+        # bands: 30 % is the lower edge of [30, 100], included: 1 of 1
+        (
+            "2",
+            "Giá trị 30% thuộc khoảng từ 30% đến 100%: 1/1 điểm",
+            "value 30 % is in the band 30 %–100 %: 1 of 1 points",
+        ),
+        # proportional: 80 lies in [50, 100]: 2 × 80 / 100 = 1.6
+        (
+            "3",
+            "Giá trị 80% trong khoảng từ 50% đến 100%: 2 × 80/100 = 1,6/2 điểm",
+            "value 80 % is within 50 %–100 %: 2 × 80/100 = 1.6 of 2 points",
+        ),
+        # formula: a = 0, so b / a divides by zero and the declared fallback 1 applies
+        (
+            "4",
+            "Công thức b / a với a = 0, b = 0: mẫu số bằng 0, tính theo quy định: 1/1 điểm",
+            "formula b / a with a = 0, b = 0: zero denominator, the rule's fallback gives "
+            "1 of 1 points",
+        ),
+        # deductions: 1.5 − 0.25 × 4 − 1 × 1 = −0.5, floored at the node's minimum 0
+        (
+            "5",
+            "1,5 − 0,25 × 4 «báo cáo chậm» − 1 × 1 (wrong) = -0,5, không thấp hơn 0: 0/1,5 điểm",
+            "1.5 − 0.25 × 4 «late report» − 1 × 1 (wrong) = -0.5, floored at 0: 0 of 1.5 points",
+        ),
+        # survey_mean, anchor min: 2 × (4 − 1) / (5 − 1) = 1.5
+        (
+            "6",
+            "Điểm trung bình khảo sát 4 trên thang 1–5: 1,5/2 điểm",
+            "survey mean 4 on the scale 1–5: 1.5 of 2 points",
+        ),
+        # satisfaction in percent: 1 × 85.5 / 100 = 0.855
+        (
+            "7",
+            "Tỷ lệ hài lòng 85,5%: 1 × 85,5% = 0,855/1 điểm",
+            "satisfaction 85.5 %: 1 × 85.5 % = 0.855 of 1 points",
+        ),
+        # points given directly (no rule written): 0.5 of 0.5
+        ("8", "Điểm chấm: 0,5/0,5 điểm", "points given: 0.5 of 0.5 points"),
+    ],
+)
+def test_each_kind_explains_its_points(code: str, vi: str, en: str) -> None:
+    card = parindex.score(make(EXPLAINED), EXPLAINED_INPUTS)
+    stage_vi, stage_en = " [theo tự đánh giá]", " [from self-assessment]"
+    assert card[code].explain("vi") == vi + stage_vi
+    assert card[code].explain("en") == en + stage_en
+
+
+def test_every_kind_has_an_explanation_case() -> None:
+    m = make(EXPLAINED)
+    assert {n.rule.kind for n in m.leaves() if n.rule is not None} == set(
+        parindex.methodology.rules.RULE_KINDS
+    )

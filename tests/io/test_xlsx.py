@@ -11,15 +11,15 @@ import pytest
 
 import parindex
 from parindex.assessment import Assessment
-from parindex.io.xlsx import (
+from parindex.io.workbook import (
     DATA_ROW,
     HEADER_ROW,
     LISTS_SHEET,
     MAIN_SHEET,
     META_SHEET,
     NA_TEXT,
-    _Layout,
-    _layout,
+    Layout,
+    layout,
     read_workbook,
     write_workbook,
 )
@@ -48,8 +48,8 @@ def cell_of(
     m: parindex.Methodology, code: str, stage: str, part: int = 0, name: str | None = None
 ) -> str:
     """The address of a stage's cell (0 value, 1 points, 2 evidence, 3 note) of a row."""
-    row = _layout(m).row_of(code, name)
-    return f"{openpyxl.utils.get_column_letter(_Layout.stage_col(stage, part))}{row}"
+    row = layout(m).row_of(code, name)
+    return f"{openpyxl.utils.get_column_letter(Layout.stage_col(stage, part))}{row}"
 
 
 def values(path: Path) -> list[list[Any]]:
@@ -170,7 +170,7 @@ def test_live_totals_equal_parindex_points(
     a = units[i]
     p = write_workbook(m, tmp_path / "live.xlsx", a)
     ev = Evaluator(openpyxl.load_workbook(p))
-    lay = _layout(m)
+    lay = layout(m)
     card = parindex.score(m, a)
     assert ev.cell(MAIN_SHEET, "C6") == pytest.approx(card.points, abs=1e-12)
     for n in m.walk():
@@ -184,7 +184,7 @@ def test_live_totals_equal_parindex_points(
             assert live == pytest.approx(want.points, abs=1e-12), n.code
         for st in ("self", "survey", "appraisal1"):
             upto = parindex.score(m, a, upto=st)[n.code]
-            got = ev.value(MAIN_SHEET, row, _Layout.stage_col(st, 1))
+            got = ev.value(MAIN_SHEET, row, Layout.stage_col(st, 1))
             assert (0.0 if got == "" else got) == pytest.approx(upto.points, abs=1e-12), (
                 n.code,
                 st,
@@ -229,12 +229,12 @@ def test_layout_validation_and_protection(m: parindex.Methodology, tmp_path: Pat
         "Điểm tối đa",
         "Hướng dẫn chấm điểm",
     ]
-    assert ws.cell(HEADER_ROW, _Layout.stage_col("self", 0)).value == "Tự đánh giá — Giá trị"
+    assert ws.cell(HEADER_ROW, Layout.stage_col("self", 0)).value == "Tự đánh giá — Giá trị"
     assert (
-        ws.cell(HEADER_ROW, _Layout.stage_col("appraisal2", 2)).value
+        ws.cell(HEADER_ROW, Layout.stage_col("appraisal2", 2)).value
         == "Thẩm định lần 2 — Tài liệu kiểm chứng"
     )
-    row = _layout(m).row_of("1.2")
+    row = layout(m).row_of("1.2")
     assert (
         ws.cell(row, 1).value == "1.2"
         and ws.cell(row, 5).value == 2
@@ -244,7 +244,7 @@ def test_layout_validation_and_protection(m: parindex.Methodology, tmp_path: Pat
         ws.cell(row, 6).value
         == "Từ 90% đến 100%: 2 điểm; Từ 70% đến dưới 90%: 1 điểm; Từ 0% đến dưới 70%: 0 điểm. [trạng thái số liệu: inferred]"
     )
-    assert ws.cell(_layout(m).row_of("1.4", "b"), 1).value == "1.4 : b"
+    assert ws.cell(layout(m).row_of("1.4", "b"), 1).value == "1.4 : b"
     # inputs unlocked, structure locked
     assert not ws[cell_of(m, "1.2", "self")].protection.locked
     assert not ws[cell_of(m, "1.2", "appraisal1", 3)].protection.locked
@@ -360,20 +360,20 @@ def test_value_out_of_range_and_unknown_level(
 def test_unknown_code_and_deleted_row(
     m: parindex.Methodology, units: list[Assessment], tmp_path: Path
 ) -> None:
-    row = _layout(m).row_of("1.5")
+    row = layout(m).row_of("1.5")
     bad = _edit(
         _filled(m, units, tmp_path), lambda wb: wb[MAIN_SHEET].__setitem__(f"A{row}", "1.9")
     )
     with pytest.raises(parindex.AssessmentError, match=rf"cell A{row}.*unknown code.*'1.9'"):
         read_workbook(bad, m)
-    row3 = _layout(m).row_of("1.3")
+    row3 = layout(m).row_of("1.3")
     bad = _edit(_filled(m, units, tmp_path), lambda wb: wb[MAIN_SHEET].delete_rows(row3))
     with pytest.raises(
         parindex.AssessmentError,
         match=rf"cell A{row3}.*expected the row of 1.3 here, found 1.3 : late: rows were deleted",
     ):
         read_workbook(bad, m)
-    last = DATA_ROW + len(_layout(m).rows)
+    last = DATA_ROW + len(layout(m).rows)
     bad = _edit(_filled(m, units, tmp_path), lambda wb: wb[MAIN_SHEET].__setitem__(f"A{last}", "8"))
     with pytest.raises(
         parindex.AssessmentError, match=rf"cell A{last}: .*rows may not be added; unknown code '8'"

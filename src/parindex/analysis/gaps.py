@@ -10,7 +10,6 @@ and the remedies proposed from the map's templates. Roll-ups by domain and by un
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -21,19 +20,7 @@ from .. import _hooks
 from ..card import NodeResult, ScoreCard, present, present_vi
 from ..errors import ParIndexError
 from ..methodology.model import ROOT, Methodology, Node
-from ..methodology.rules import (
-    INF,
-    Band,
-    BandsRule,
-    DeductionsRule,
-    FormulaRule,
-    LevelsRule,
-    PointsRule,
-    ProportionalRule,
-    SatisfactionRule,
-    SurveyMeanRule,
-    fmt,
-)
+from ..methodology.rules import TOL, fmt
 from .responsibility import Cascade, CascadeItem, Responsibility, ResponsibilityMap
 from .whatif import rescore
 
@@ -46,9 +33,6 @@ __all__ = [
     "gaps",
     "steps_for",
 ]
-
-TOL = 1e-9
-_MAX_COMBOS = 200_000
 
 
 @attrs.frozen
@@ -118,218 +102,6 @@ class Step:
         }
 
 
-# -- steps per rule kind --------------------------------------------------------------------------
-
-
-def _band_point_toward(b: Band, x: float, lo: float, hi: float, integer: bool) -> tuple[float, str]:
-    """The value of band ``b`` closest to ``x`` within [lo, hi], and how it is bounded."""
-    if b.lo > x or (b.lo == x and not b.lo_inclusive):
-        edge = b.lo
-        if b.lo_inclusive:
-            return max(edge, lo), ">="
-        v = math.floor(edge) + 1.0 if integer else math.nextafter(edge, INF)
-        return v, ">"
-    edge = b.hi
-    if b.hi_inclusive:
-        return min(edge, hi), "<="
-    v = math.ceil(edge) - 1.0 if integer else math.nextafter(edge, -INF)
-    return v, "<"
-
-
-def _reachable(b: Band, lo: float, hi: float, integer: bool) -> bool:
-    probe = Band(
-        max(b.lo, lo), min(b.hi, hi), b.lo_inclusive or b.lo < lo, b.hi_inclusive or b.hi > hi
-    )
-    if probe.lo > probe.hi:
-        return False
-    if probe.lo == probe.hi and not (probe.lo_inclusive and probe.hi_inclusive):
-        return False
-    if integer:
-        first = math.ceil(probe.lo) if probe.lo_inclusive else math.floor(probe.lo) + 1
-        return probe.contains(float(first))
-    return True
-
-
-def _bands_steps(rule: BandsRule, x: float, current: float) -> list[tuple[str, Any, str, Any]]:
-    inp = rule.input
-    cands = []
-    for b, p in zip(rule.bands, rule.points, strict=True):
-        if p > current + TOL and _reachable(b, inp.min, inp.max, inp.integer):
-            v, bound = _band_point_toward(b, x, inp.min, inp.max, inp.integer)
-            thr = b.lo if bound in (">=", ">") else b.hi
-            cands.append((p, abs(v - x), v, bound, thr))
-    if not cands:
-        return []
-    nxt = min(cands, key=lambda c: (c[0], c[1]))
-    top = max(c[0] for c in cands)
-    full = min((c for c in cands if c[0] == top), key=lambda c: c[1])
-    out = [("next", nxt[2], nxt[3], nxt[4])]
-    if full is not nxt:
-        out.append(("full", full[2], full[3], full[4]))
-    else:
-        out = [("next", nxt[2], nxt[3], nxt[4]), ("full", nxt[2], nxt[3], nxt[4])]
-    return out
-
-
-def _levels_steps(rule: LevelsRule, current: float) -> list[tuple[str, Any, str, Any]]:
-    better = [lv for lv in rule.levels if lv.points > current + TOL]
-    if not better:
-        return []
-    nxt = min(better, key=lambda lv: lv.points)
-    top = max(better, key=lambda lv: lv.points)
-    return [("next", nxt.code, "=", nxt.code), ("full", top.code, "=", top.code)]
-
-
-def _proportional_steps(
-    rule: ProportionalRule, node: Node, x: float, current: float
-) -> list[tuple[str, Any, str, Any]]:
-    out: list[tuple[str, Any, str, Any]] = []
-    b = rule.band
-    inp = rule.input
-    if not b.contains(x):
-        v, bound = _band_point_toward(b, x, inp.min, inp.max, inp.integer)
-        out.append(("next", v, bound, b.lo if bound in (">=", ">") else b.hi))
-    top_v = min(b.hi, inp.max, rule.full)
-    if b.contains(top_v):
-        out.append(("full", top_v, ">=", top_v))
-    return out
-
-
-def _deductions_steps(
-    rule: DeductionsRule, node: Node, counts: Mapping[str, int], current: float
-) -> list[tuple[str, Any, str, Any]]:
-    present_counts = dict(counts)
-    # next: remove occurrences, the heaviest first, until the points rise
-    order = sorted(rule.items, key=lambda it: -it.points)
-    trial = dict(present_counts)
-    nxt: dict[str, int] | None = None
-    for it in order:
-        while trial.get(it.code, 0) > 0:
-            trial[it.code] -= 1
-            if rule.evaluate(trial, node.min, node.max).points > current + TOL:
-                nxt = dict(trial)
-                break
-        if nxt is not None:
-            break
-    out: list[tuple[str, Any, str, Any]] = []
-    if nxt is not None:
-        out.append(("next", nxt, "=", nxt))
-    zero = {it.code: 0 for it in rule.items}
-    if rule.evaluate(zero, node.min, node.max).points > current + TOL:
-        out.append(("full", zero, "=", zero))
-    return out
-
-
-def _formula_steps(
-    rule: FormulaRule, node: Node, inputs: Mapping[str, float], current: float
-) -> list[tuple[str, Any, str, Any]]:
-    """Search the inputs that can change (those that bound no other input, e.g. not the count of
-    issues found) over whole numbers: the next step is the one-unit change that gains most; the
-    full score is the nearest combination (fewest units changed) that earns the most."""
-    fixed = {i.max_name for i in rule.inputs if i.max_name is not None}
-    free = [i for i in rule.inputs if i.name not in fixed]
-    ranges: list[list[float]] = []
-    for spec in free:
-        hi = inputs[spec.max_name] if spec.max_name is not None else spec.max
-        if not spec.integer or not math.isfinite(hi):
-            return []
-        lo = math.ceil(spec.min)
-        ranges.append([float(v) for v in range(int(lo), math.floor(hi) + 1)])
-    total = math.prod(len(r) for r in ranges) if ranges else 0
-    if total == 0 or total > _MAX_COMBOS:
-        return []
-    base = dict(inputs)
-    best_next: tuple[float, dict[str, float]] | None = None
-    best_full: tuple[float, float, dict[str, float]] | None = None
-    for combo in itertools.product(*ranges):
-        trial = dict(base)
-        for spec, v in zip(free, combo, strict=True):
-            trial[spec.name] = v
-        try:
-            checked = rule.check(trial)
-            pts = rule.evaluate(checked, node.min, node.max).points
-        except ParIndexError:
-            continue
-        dist = sum(abs(trial[s.name] - base[s.name]) for s in free)
-        if dist == 1 and pts > current + TOL and (best_next is None or pts > best_next[0] + TOL):
-            best_next = (pts, trial)
-        if (
-            best_full is None
-            or pts > best_full[0] + TOL
-            or (abs(pts - best_full[0]) <= TOL and dist < best_full[1])
-        ):
-            best_full = (pts, dist, trial)
-    out: list[tuple[str, Any, str, Any]] = []
-    if best_next is not None:
-        out.append(("next", best_next[1], "=", best_next[1]))
-    if best_full is not None and best_full[0] > current + TOL:
-        out.append(("full", best_full[2], "=", best_full[2]))
-    return out
-
-
-def _raw_steps(node: Node, r: NodeResult) -> list[tuple[str, Any, str, Any]]:
-    rule = node.rule
-    current = r.points if r.points is not None else 0.0
-    if r.missing or r.value is None:
-        return []
-    if isinstance(rule, LevelsRule):
-        return _levels_steps(rule, current)
-    if isinstance(rule, BandsRule):
-        return _bands_steps(rule, float(r.value), current)
-    if isinstance(rule, ProportionalRule):
-        return _proportional_steps(rule, node, float(r.value), current)
-    if isinstance(rule, DeductionsRule):
-        return _deductions_steps(rule, node, r.value, current)
-    if isinstance(rule, FormulaRule):
-        return _formula_steps(rule, node, r.value, current)
-    if isinstance(rule, SurveyMeanRule):
-        return [("full", rule.scale[1], ">=", rule.scale[1])]
-    if isinstance(rule, SatisfactionRule):
-        return [("full", rule.top, ">=", rule.top)]
-    if isinstance(rule, PointsRule) and node.max is not None:
-        return [("full", node.max, ">=", node.max)]
-    return []
-
-
-def _unit_of(node: Node) -> str:
-    rule = node.rule
-    if isinstance(rule, BandsRule | ProportionalRule):
-        return rule.input.suffix
-    if isinstance(rule, SatisfactionRule) and rule.unit == "percent":
-        return "%"
-    return ""
-
-
-def _names(node: Node) -> tuple[tuple[str, str, str], ...]:
-    rule = node.rule
-    out: list[tuple[str, str, str]] = []
-    if isinstance(rule, LevelsRule):
-        for lv in rule.levels:
-            lab = lv.label
-            out.append(
-                (
-                    lv.code,
-                    f"{lab.vi} ({lv.code})" if lab else lv.code,
-                    f"{lab.text('en')} ({lv.code})" if lab else lv.code,
-                )
-            )
-    elif isinstance(rule, DeductionsRule):
-        for it in rule.items:
-            lab = it.label
-            out.append((it.code, lab.vi if lab else it.code, lab.text("en") if lab else it.code))
-    elif isinstance(rule, FormulaRule):
-        for i in rule.inputs:
-            lab = i.label
-            out.append(
-                (
-                    i.name,
-                    f"{lab.vi} ({i.name})" if lab else i.name,
-                    f"{lab.text('en')} ({i.name})" if lab else i.name,
-                )
-            )
-    return tuple(out)
-
-
 def steps_for(card: ScoreCard, code: str, *, total: bool = True) -> tuple[Step | None, Step | None]:
     """(next, full): what it takes for item ``code`` to reach the next band and the full score.
 
@@ -345,7 +117,8 @@ def steps_for(card: ScoreCard, code: str, *, total: bool = True) -> tuple[Step |
     current = r.points if r.points is not None else 0.0
     nxt: Step | None = None
     full: Step | None = None
-    for kind, value, bound, thr in _raw_steps(node, r):
+    targets = [] if r.missing or r.value is None else node.rule.targets(node, r.value, current)
+    for kind, value, bound, thr in targets:
         checked = node.rule.check(value)
         pts = node.rule.evaluate(checked, node.min, node.max).points
         tg = ig = None
@@ -356,7 +129,16 @@ def steps_for(card: ScoreCard, code: str, *, total: bool = True) -> tuple[Step |
             if after.index is not None and card.index is not None:
                 ig = after.index - card.index
         step = Step(
-            kind, value, bound, thr, pts, pts - current, tg, ig, _unit_of(node), _names(node)
+            kind,
+            value,
+            bound,
+            thr,
+            pts,
+            pts - current,
+            tg,
+            ig,
+            node.rule.input_suffix,
+            node.rule.value_names(),
         )
         if kind == "next":
             nxt = step

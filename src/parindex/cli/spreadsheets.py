@@ -85,7 +85,7 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_template(args: argparse.Namespace) -> int:
-    from ..io.xlsx import write_workbook
+    from ..io.workbook import write_workbook
     from ._common import methodology, pick_assessment, read_inputs
 
     m = methodology(args.methodology)

@@ -4,7 +4,7 @@ Nothing here imports openpyxl or pandas when :mod:`parindex` is imported; each f
 what it needs and, when it is missing, raises :class:`parindex.MissingExtraError` naming the
 extra to install.
 
-* :mod:`parindex.io.xlsx`: self-assessment workbooks (:func:`write_workbook`,
+* :mod:`parindex.io.workbook`: self-assessment workbooks (:func:`write_workbook`,
   :func:`read_workbook`);
 * :mod:`parindex.io.annex`: official annex tables into draft methodology files
   (:func:`read_annex`, :func:`parse_guide`);
@@ -24,7 +24,7 @@ from .frames import (
     cards_to_frame,
     ranking_to_frame,
 )
-from .xlsx import read_workbook, write_workbook
+from .workbook import read_workbook, write_workbook
 
 __all__ = [
     "AnnexDraft",

@@ -32,7 +32,11 @@ How to add a rule kind
      :class:`ArrayOutcome`. Do not write a scalar ``evaluate``: the base class runs
      ``evaluate_array`` on one unit (``as_array``), so both engines give the same bits;
      override ``refusal`` to word the error for values it marks ``bad``;
-   * ``input_range``, ``output_range``, ``needs_max`` and ``to_dict``.
+   * ``input_range``, ``output_range``, ``needs_max`` and ``to_dict``;
+   * how it reads: ``explain`` (score cards), ``guide``/``how_to_enter``/``excel`` (the
+     self-assessment workbook; the base class gives the texts of points given directly) and
+     ``targets`` (gap reports), and for named inputs or choices ``input_names``,
+     ``input_label``/``input_hint``, ``choices``, ``value_names``, ``input_suffix``.
 2. Add the class to :data:`RULE_KINDS` below (and export it in ``__all__``).
 3. Add it to the JSON Schema (``methodology/schema.json``) and to the test strategies
    (``tests/strategies.py``); ``tests/unit/test_rules.py`` checks one unit against many.
@@ -50,12 +54,20 @@ from ._base import (
     CLAMP_MAX,
     CLAMP_MIN,
     INF,
+    TOL,
     ArrayOutcome,
+    Choice,
+    ExcelRefs,
+    Explained,
     LeafRows,
     Outcome,
     Rule,
+    Target,
     fmt,
+    label_text,
     num_text,
+    points_text,
+    unit_text,
 )
 from ._input import NumberInput
 from .bands import BandsRule
@@ -74,11 +86,15 @@ __all__ = [
     "CLAMP_MIN",
     "INF",
     "RULE_KINDS",
+    "TOL",
     "ArrayOutcome",
     "Band",
     "BandsRule",
+    "Choice",
     "DeductionItem",
     "DeductionsRule",
+    "ExcelRefs",
+    "Explained",
     "FormulaInput",
     "FormulaRule",
     "LeafRows",
@@ -91,9 +107,13 @@ __all__ = [
     "Rule",
     "SatisfactionRule",
     "SurveyMeanRule",
+    "Target",
     "fmt",
+    "label_text",
     "num_text",
     "parse_band",
+    "points_text",
+    "unit_text",
 ]
 
 #: Every rule kind: ``kind:`` in a methodology file → its class. The only list of kinds.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, overload
 
@@ -9,6 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ...expr import excel_number
 from ._base import INF, fmt, num_text
 
 __all__ = ["Band", "parse_band"]
@@ -91,6 +93,49 @@ class Band:
         left = ("" if self.lo_inclusive else "over ") + lo
         right = ("–" if self.hi_inclusive else "–<") + hi
         return left + right
+
+    def excel_test(self, cell: str) -> str:
+        """An Excel condition: whether the value in ``cell`` lies in the band."""
+        tests = []
+        if self.lo != -INF:
+            tests.append(f"{cell}{'>=' if self.lo_inclusive else '>'}{excel_number(self.lo)}")
+        if self.hi != INF:
+            tests.append(f"{cell}{'<=' if self.hi_inclusive else '<'}{excel_number(self.hi)}")
+        return f"AND({','.join(tests)})" if tests else "TRUE"
+
+    def nearest(self, x: float, lo: float, hi: float, integer: bool) -> tuple[float, str]:
+        """The value of the band closest to ``x`` within [lo, hi], and how it is bounded
+        (``">="``, ``">"``, ``"<="`` or ``"<"``: the value is the edge or the first number
+        past an excluded edge)."""
+        if self.lo > x or (self.lo == x and not self.lo_inclusive):
+            edge = self.lo
+            if self.lo_inclusive:
+                return max(edge, lo), ">="
+            v = math.floor(edge) + 1.0 if integer else math.nextafter(edge, INF)
+            return v, ">"
+        edge = self.hi
+        if self.hi_inclusive:
+            return min(edge, hi), "<="
+        v = math.ceil(edge) - 1.0 if integer else math.nextafter(edge, -INF)
+        return v, "<"
+
+    def reachable(self, lo: float, hi: float, integer: bool) -> bool:
+        """Whether an input from ``lo`` to ``hi`` (whole numbers only if ``integer``) can fall
+        in the band."""
+        probe = Band(
+            max(self.lo, lo),
+            min(self.hi, hi),
+            self.lo_inclusive or self.lo < lo,
+            self.hi_inclusive or self.hi > hi,
+        )
+        if probe.lo > probe.hi:
+            return False
+        if probe.lo == probe.hi and not (probe.lo_inclusive and probe.hi_inclusive):
+            return False
+        if integer:
+            first = math.ceil(probe.lo) if probe.lo_inclusive else math.floor(probe.lo) + 1
+            return probe.contains(float(first))
+        return True
 
     def overlaps(self, other: Band) -> bool:
         lo, lo_inc = (self.lo, self.lo_inclusive)

@@ -11,13 +11,20 @@ A rule kind implements, on its class:
 * ``evaluate_array(values, node_min, node_max)``: the points of many units, as an
   :class:`ArrayOutcome`. This is *the* arithmetic of the kind: the scalar ``evaluate`` runs it on
   an array of one unit, so one unit and ten thousand give the same bits by construction;
-* ``input_range(node)``, ``output_range(node_min, node_max)``, ``needs_max()``, ``to_dict()``.
+* ``input_range(node)``, ``output_range(node_min, node_max)``, ``needs_max()``, ``to_dict()``;
+* how it reads to people and in Excel: ``explain(result, lang)`` (its part of a node's sentence on
+  a score card), ``guide(node)`` and ``how_to_enter(node)`` (the workbook's scoring guide and input
+  help, in Vietnamese), ``excel(node, cell, refs)`` (the points as an Excel formula), and the
+  inputs it is given in: ``input_names()``, ``input_label``/``input_hint(name)``, ``choices()``,
+  ``value_names()``, ``input_suffix``;
+* ``targets(node, value, current)``: the inputs that reach the next band and the full score.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self
 
 import attrs
@@ -36,17 +43,28 @@ __all__ = [
     "CLAMP_MAX",
     "CLAMP_MIN",
     "INF",
+    "TOL",
     "ArrayOutcome",
+    "Choice",
+    "ExcelRefs",
+    "Explained",
     "LeafRows",
     "Outcome",
     "Rule",
+    "Target",
     "as_number",
     "fmt",
+    "fold_text",
+    "label_text",
     "need_max",
     "num_text",
+    "points_text",
+    "unit_text",
 ]
 
 INF = math.inf
+#: Points closer than this are the same (a target must gain more than this).
+TOL: Final = 1e-9
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -135,6 +153,89 @@ class LeafRows(Protocol):
 
     def check_one(self, i: int, check: Callable[[Any], Any]) -> Any:
         """``check`` the value of row ``i``; ``None`` (and the unit refused) if it fails."""
+
+
+class Explained(Protocol):
+    """What :meth:`Rule.explain` reads of a node's result (a card's ``NodeResult``)."""
+
+    @property
+    def node(self) -> Node: ...
+    @property
+    def value(self) -> Any: ...
+    @property
+    def points(self) -> float | None: ...
+    @property
+    def raw(self) -> float | None: ...
+    @property
+    def band(self) -> int | None: ...
+    @property
+    def clamped(self) -> str | None: ...
+    @property
+    def fallback(self) -> bool: ...
+
+
+@attrs.frozen
+class ExcelRefs:
+    """The cells an Excel formula of a rule reads besides the value cell: the cell of each
+    named input, and for a choice the ranges of the texts shown and of their points."""
+
+    inputs: Mapping[str, str] = attrs.field(factory=dict)
+    options: str = ""
+    points: str = ""
+
+
+@attrs.frozen
+class Choice:
+    """One value an officer picks from a list: the text shown, its code and its points."""
+
+    text: str
+    code: str
+    points: float
+
+    def matches(self, text: str) -> bool:
+        """Whether ``text`` (a cell, a typed answer) is this choice, ignoring case."""
+        return fold_text(text) == fold_text(self.text)
+
+
+def fold_text(s: str) -> str:
+    """A text compared ignoring case, Unicode form and the spaces around it."""
+    return unicodedata.normalize("NFC", s).strip().casefold()
+
+
+#: A target of :meth:`Rule.targets`: ``(kind, value, bound, threshold)``; ``kind`` is
+#: ``"next"`` or ``"full"``, ``bound`` one of ``>= > <= < =`` (see ``analysis.gaps.Step``).
+Target = tuple[str, Any, str, Any]
+
+
+# -- words --------------------------------------------------------------------------------------
+
+_POINT_WORDS: Final = {
+    "vi": ("/", " điểm", "chưa rõ điểm tối đa"),
+    "en": (" of ", " points", "maximum not known"),
+}
+
+
+def points_text(points: float | None, node_max: float | None, lang: str) -> str:
+    """``"1,5/2 điểm"``, ``"1.5 of 2 points"``; the maximum may be unknown."""
+    of, pt, unknown = _POINT_WORDS[lang]
+    if node_max is None:
+        return f"{fmt(points, lang)}{pt} ({unknown})"
+    return f"{fmt(points, lang)}{of}{fmt(node_max, lang)}{pt}"
+
+
+def label_text(obj: Any, lang: str) -> str:
+    """`` «label»`` of a level, item or input, or nothing when it has no label."""
+    lab = getattr(obj, "label", None)
+    return "" if lab is None else f" «{lab.text(lang)}»"
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """A unit after a number: ``"85%"`` in Vietnamese, ``"85 %"`` in English."""
+    return unit if lang == "vi" else (" " + unit if unit else "")
+
+
+def _points_of(result: Explained, lang: str) -> str:
+    return points_text(result.points, result.node.max, lang)
 
 
 # -- numbers ------------------------------------------------------------------------------------
@@ -284,6 +385,79 @@ class Rule:
     def to_dict(self, *, band_text: Callable[[Any], str] = str) -> dict[str, Any]:
         """The rule as written in a methodology file; ``band_text`` writes a band."""
         raise NotImplementedError
+
+    # -- how the rule reads ----------------------------------------------------------------
+
+    def explain(self, result: Explained, lang: str) -> str:
+        """The rule's part of the sentence that explains a leaf's points (``lang`` vi or en)."""
+        return ("Điểm chấm: " if lang == "vi" else "points given: ") + _points_of(result, lang)
+
+    def clamp_note(self, result: Explained, lang: str) -> str:
+        """What follows :meth:`explain` when the points were limited to the item's bounds."""
+        if result.clamped is None:
+            return ""
+        raw = fmt(result.raw, lang)
+        return (
+            f" (kết quả {raw} được giới hạn trong khung điểm)"
+            if lang == "vi"
+            else f" (the result {raw} was limited to the item's bounds)"
+        )
+
+    def guide(self, node: Node, reserved: str = "") -> str:
+        """The workbook's scoring guide of a leaf scored by this rule (Vietnamese); the choices
+        shown avoid the text ``reserved`` (see :meth:`choices`)."""
+        top = "?" if node.max is None else fmt(node.max)
+        return f"Chấm điểm trực tiếp, từ {fmt(node.min)} đến {top} điểm"
+
+    def how_to_enter(self, node: Node) -> str:
+        """The workbook's help on what to type for a leaf scored by this rule (Vietnamese)."""
+        hi = "?" if node.max is None else fmt(node.max)
+        return f"Nhập số điểm ({fmt(node.min)}–{hi})"
+
+    def excel(self, node: Node, cell: str, refs: ExcelRefs) -> str:
+        """An Excel expression giving the points of the value in ``cell`` (or of the inputs
+        in ``refs.inputs``)."""
+        return cell
+
+    def input_names(self) -> tuple[str, ...]:
+        """The names of the inputs, when the rule takes several named numbers (else empty)."""
+        return ()
+
+    def input_label(self, name: str) -> str:
+        """The workbook's label of the named input ``name`` (Vietnamese)."""
+        return name
+
+    def input_hint(self, name: str) -> str:
+        """The workbook's help on what to type for the named input ``name`` (Vietnamese)."""
+        return ""
+
+    #: whether every named input must be given (a formula) or any of them (counts)
+    needs_every_input: ClassVar[bool] = False
+
+    def as_entered(self, value: Any) -> Any:
+        """``value`` checked, as an officer enters it (counts: only those given)."""
+        return self.check(value)
+
+    def choices(self, reserved: str = "") -> tuple[Choice, ...]:
+        """The values picked from a list, as shown to an officer; empty when the value is
+        typed. No text shown is ``reserved`` (ignoring case) and no two are the same."""
+        return ()
+
+    def value_names(self) -> tuple[tuple[str, str, str], ...]:
+        """``(code, Vietnamese, English)`` names of the levels, items or inputs."""
+        return ()
+
+    @property
+    def input_suffix(self) -> str:
+        """The unit written after an input value (``"%"``), or nothing."""
+        return ""
+
+    # -- what it takes ----------------------------------------------------------------------
+
+    def targets(self, node: Node, value: Any, current: float) -> list[Target]:
+        """The inputs that reach the next band (or level) and the full score from ``value``,
+        which earns ``current`` points; empty when no input earns more."""
+        return []
 
 
 def plain(points: F64, bad_: Bool | None = None) -> ArrayOutcome:

@@ -43,6 +43,12 @@ class NumberInput:
     def suffix(self) -> str:
         return "%" if self.unit == "percent" else ""
 
+    def how_to_enter(self) -> str:
+        """The workbook's help on what to type (Vietnamese)."""
+        if self.unit == "percent":
+            return f"Nhập tỷ lệ % ({fmt(self.min)}–{fmt(self.max)})"
+        return "Nhập số nguyên" if self.integer else "Nhập số"
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"unit": self.unit}
         if self.min != -INF:

@@ -9,9 +9,22 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import attrs
 import numpy as np
 
+from ...expr import excel_number
 from .. import yamlio
 from ._band import Band
-from ._base import ArrayOutcome, Rule, ValueReader, bad, fmt
+from ._base import (
+    TOL,
+    ArrayOutcome,
+    ExcelRefs,
+    Explained,
+    Rule,
+    Target,
+    ValueReader,
+    bad,
+    fmt,
+    points_text,
+    unit_text,
+)
 from ._input import NumberInput, read_band, read_number_input
 
 if TYPE_CHECKING:
@@ -82,6 +95,60 @@ class BandsRule(Rule):
             "falls in none of the bands " + ", ".join(str(b) for b in self.bands),
             value,
         )
+
+    # -- how the rule reads ----------------------------------------------------------------
+
+    @property
+    def input_suffix(self) -> str:
+        return self.input.suffix
+
+    def explain(self, result: Explained, lang: str) -> str:
+        if result.band is None:
+            return super().explain(result, lang)
+        vi = lang == "vi"
+        unit = unit_text(self.input.suffix, lang)
+        band = self.bands[result.band].describe(lang, unit)
+        val = fmt(float(result.value), lang) + unit
+        return (
+            f"Giá trị {val} thuộc khoảng {band}: " if vi else f"value {val} is in the band {band}: "
+        ) + points_text(result.points, result.node.max, lang)
+
+    def guide(self, node: Node, reserved: str = "") -> str:
+        u = self.input.suffix
+        return "; ".join(
+            f"{b.describe('vi', u).capitalize()}: {fmt(p)} điểm"
+            for b, p in zip(self.bands, self.points, strict=True)
+        )
+
+    def how_to_enter(self, node: Node) -> str:
+        return self.input.how_to_enter()
+
+    def excel(self, node: Node, cell: str, refs: ExcelRefs) -> str:
+        text = '"?"'
+        for b, p in reversed(list(zip(self.bands, self.points, strict=True))):
+            text = f"IF({b.excel_test(cell)},{excel_number(p)},{text})"
+        return text
+
+    def targets(self, node: Node, value: Any, current: float) -> list[Target]:
+        x = float(value)
+        inp = self.input
+        cands = []
+        for b, p in zip(self.bands, self.points, strict=True):
+            if p > current + TOL and b.reachable(inp.min, inp.max, inp.integer):
+                v, bound = b.nearest(x, inp.min, inp.max, inp.integer)
+                thr = b.lo if bound in (">=", ">") else b.hi
+                cands.append((p, abs(v - x), v, bound, thr))
+        if not cands:
+            return []
+        nxt = min(cands, key=lambda c: (c[0], c[1]))
+        top = max(c[0] for c in cands)
+        full = min((c for c in cands if c[0] == top), key=lambda c: c[1])
+        out: list[Target] = [("next", nxt[2], nxt[3], nxt[4])]
+        if full is not nxt:
+            out.append(("full", full[2], full[3], full[4]))
+        else:
+            out = [("next", nxt[2], nxt[3], nxt[4]), ("full", nxt[2], nxt[3], nxt[4])]
+        return out
 
     def to_dict(self, *, band_text: Any = str) -> dict[str, Any]:
         return {

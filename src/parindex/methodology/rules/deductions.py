@@ -8,19 +8,27 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import attrs
 import numpy as np
 
+from ...expr import excel_number
 from .. import yamlio
 from ._base import (
     CLAMP_FLOOR,
     F64,
     I64,
     INF,
+    TOL,
     ArrayOutcome,
+    ExcelRefs,
+    Explained,
     LeafRows,
     Rule,
+    Target,
     ValueReader,
     as_number,
     bad,
+    fmt,
+    label_text,
     need_max,
+    points_text,
 )
 
 if TYPE_CHECKING:
@@ -145,6 +153,102 @@ class DeductionsRule(Rule):
             np.zeros(len(raw), np.bool_),
             np.where(low, CLAMP_FLOOR, 0).astype(np.int8),
         )
+
+    # -- how the rule reads ----------------------------------------------------------------
+
+    def explain(self, result: Explained, lang: str) -> str:
+        vi = lang == "vi"
+        v = result.value
+        pts = points_text(result.points, result.node.max, lang)
+        start = self.start_for(result.node.max)
+        terms = [
+            f"{fmt(it.points, lang)} × {int(v[it.code])}{label_text(it, lang) or ' (' + it.code + ')'}"
+            for it in self.items
+            if v and v.get(it.code)
+        ]
+        if not terms:
+            return ("Không có trường hợp bị trừ điểm: " if vi else "no deductions: ") + pts
+        text = f"{fmt(start, lang)} − " + " − ".join(terms) + f" = {fmt(result.raw, lang)}"
+        if result.clamped:
+            text += (
+                f", không thấp hơn {fmt(result.points, lang)}"
+                if vi
+                else f", floored at {fmt(result.points, lang)}"
+            )
+        return text + ": " + pts
+
+    def clamp_note(self, result: Explained, lang: str) -> str:
+        """Nothing: :meth:`explain` already says where the floor applied."""
+        return ""
+
+    def guide(self, node: Node, reserved: str = "") -> str:
+        items = "; ".join(
+            f"trừ {fmt(i.points)} điểm mỗi {i.label.vi if i.label is not None else i.code}"
+            for i in self.items
+        )
+        return (
+            f"Bắt đầu {fmt(self.start_for(node.max))} điểm; {items}; "
+            f"không thấp hơn {fmt(self.floor_for(node.min))} điểm"
+        )
+
+    def how_to_enter(self, node: Node) -> str:
+        return "Nhập số lần ở các dòng bên dưới"
+
+    def excel(self, node: Node, cell: str, refs: ExcelRefs) -> str:
+        text = excel_number(self.start_for(node.max))
+        for item in self.items:
+            text += f"-{excel_number(item.points)}*{refs.inputs[item.code]}"
+        return f"MAX({excel_number(self.floor_for(node.min))},{text})"
+
+    def input_names(self) -> tuple[str, ...]:
+        return tuple(i.code for i in self.items)
+
+    def input_label(self, name: str) -> str:
+        item = next(i for i in self.items if i.code == name)
+        label = item.label.vi if item.label is not None else name
+        return f"Số lần {label} (trừ {fmt(item.points)} điểm/lần)"
+
+    def input_hint(self, name: str) -> str:
+        return "Nhập số nguyên ≥ 0"
+
+    def as_entered(self, value: Any) -> Any:
+        """The counts given (one count alone for a rule of one kind), checked."""
+        if not isinstance(value, Mapping):
+            codes = [i.code for i in self.items]
+            value = {codes[0]: value} if len(codes) == 1 else value
+        checked = self.check(value)
+        return {k: checked[k] for k in value}
+
+    def value_names(self) -> tuple[tuple[str, str, str], ...]:
+        return tuple(
+            (
+                it.code,
+                it.label.vi if it.label else it.code,
+                it.label.text("en") if it.label else it.code,
+            )
+            for it in self.items
+        )
+
+    def targets(self, node: Node, value: Any, current: float) -> list[Target]:
+        """Next: remove occurrences, the heaviest first, until the points rise; full: none."""
+        order = sorted(self.items, key=lambda it: -it.points)
+        trial = dict(value)
+        nxt: dict[str, int] | None = None
+        for it in order:
+            while trial.get(it.code, 0) > 0:
+                trial[it.code] -= 1
+                if self.evaluate(trial, node.min, node.max).points > current + TOL:
+                    nxt = dict(trial)
+                    break
+            if nxt is not None:
+                break
+        out: list[Target] = []
+        if nxt is not None:
+            out.append(("next", nxt, "=", nxt))
+        zero = {it.code: 0 for it in self.items}
+        if self.evaluate(zero, node.min, node.max).points > current + TOL:
+            out.append(("full", zero, "=", zero))
+        return out
 
     def to_dict(self, *, band_text: Any = str) -> dict[str, Any]:
         out: dict[str, Any] = {

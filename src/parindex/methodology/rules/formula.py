@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -9,8 +11,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import attrs
 import numpy as np
 
-from ...errors import ExpressionError, ScoringError
-from ...expr import Expr, parse
+from ...errors import ExpressionError, ParIndexError, ScoringError
+from ...expr import Expr, excel_number, parse
 from .. import yamlio
 from ._base import (
     CLAMP_MAX,
@@ -18,15 +20,20 @@ from ._base import (
     F64,
     I64,
     INF,
+    TOL,
     ArrayOutcome,
+    ExcelRefs,
+    Explained,
     LeafRows,
     Outcome,
     Rule,
+    Target,
     ValueReader,
     as_number,
     bad,
     fmt,
     one,
+    points_text,
 )
 
 if TYPE_CHECKING:
@@ -35,6 +42,8 @@ if TYPE_CHECKING:
 __all__ = ["FormulaInput", "FormulaRule"]
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}$")
+#: the largest number of input combinations :meth:`FormulaRule.targets` searches
+MAX_COMBOS = 200_000
 
 
 @attrs.frozen
@@ -268,6 +277,121 @@ class FormulaRule(Rule):
                 raw,
             )
         return ScoringError(f"formula {self.expr.text!r}: gave no number", value=self.expr.text)
+
+    # -- how the rule reads ----------------------------------------------------------------
+
+    needs_every_input: ClassVar[bool] = True
+
+    def explain(self, result: Explained, lang: str) -> str:
+        vi = lang == "vi"
+        args = ", ".join(f"{k} = {fmt(float(x), lang)}" for k, x in (result.value or {}).items())
+        pts = points_text(result.points, result.node.max, lang)
+        if result.fallback:
+            return (
+                f"Công thức {self.expr.text} với {args}: mẫu số bằng 0, tính theo quy định: "
+                if vi
+                else f"formula {self.expr.text} with {args}: zero denominator, the rule's fallback gives "
+            ) + pts
+        return (
+            f"Công thức {self.expr.text} với {args}: "
+            if vi
+            else f"formula {self.expr.text} with {args}: "
+        ) + pts
+
+    def guide(self, node: Node, reserved: str = "") -> str:
+        names = "; ".join(
+            f"{i.name} = {i.label.vi}" if i.label is not None else i.name for i in self.inputs
+        )
+        text = f"Điểm = {self.expr.text} ({names})"
+        if self.on_zero_division is not None:
+            text += f"; mẫu số bằng 0: {fmt(self.on_zero_division)} điểm"
+        return text
+
+    def how_to_enter(self, node: Node) -> str:
+        return "Nhập các số liệu ở các dòng bên dưới"
+
+    def excel(self, node: Node, cell: str, refs: ExcelRefs) -> str:
+        text = self.expr.to_excel(refs.inputs)
+        if self.clamp:
+            text = f"MAX({excel_number(node.min)},{text})"
+            if node.max is not None:
+                text = f"MIN({excel_number(node.max)},{text})"
+        if self.on_zero_division is not None:
+            text = f"IFERROR({text},{excel_number(self.on_zero_division)})"
+        return text
+
+    def input_names(self) -> tuple[str, ...]:
+        return tuple(i.name for i in self.inputs)
+
+    def input_label(self, name: str) -> str:
+        spec = next(i for i in self.inputs if i.name == name)
+        return f"{name}: {spec.label.vi}" if spec.label is not None else name
+
+    def input_hint(self, name: str) -> str:
+        spec = next(i for i in self.inputs if i.name == name)
+        kind = "số nguyên" if spec.integer else "số"
+        hi = spec.max_name if spec.max_name else ("" if spec.max == INF else fmt(spec.max))
+        return f"Nhập {kind} ≥ {fmt(spec.min)}" + (f", ≤ {hi}" if hi else "")
+
+    def value_names(self) -> tuple[tuple[str, str, str], ...]:
+        return tuple(
+            (
+                i.name,
+                f"{i.label.vi} ({i.name})" if i.label else i.name,
+                f"{i.label.text('en')} ({i.name})" if i.label else i.name,
+            )
+            for i in self.inputs
+        )
+
+    def targets(self, node: Node, value: Any, current: float) -> list[Target]:
+        """Search the inputs that can change (those that bound no other input, e.g. not the
+        count of issues found) over whole numbers: the next step is the one-unit change that
+        gains most; the full score is the nearest combination (fewest units changed) that
+        earns the most."""
+        inputs: Mapping[str, float] = value
+        fixed = {i.max_name for i in self.inputs if i.max_name is not None}
+        free = [i for i in self.inputs if i.name not in fixed]
+        ranges: list[list[float]] = []
+        for spec in free:
+            hi = inputs[spec.max_name] if spec.max_name is not None else spec.max
+            if not spec.integer or not math.isfinite(hi):
+                return []
+            lo = math.ceil(spec.min)
+            ranges.append([float(v) for v in range(int(lo), math.floor(hi) + 1)])
+        total = math.prod(len(r) for r in ranges) if ranges else 0
+        if total == 0 or total > MAX_COMBOS:
+            return []
+        base = dict(inputs)
+        best_next: tuple[float, dict[str, float]] | None = None
+        best_full: tuple[float, float, dict[str, float]] | None = None
+        for combo in itertools.product(*ranges):
+            trial = dict(base)
+            for spec, v in zip(free, combo, strict=True):
+                trial[spec.name] = v
+            try:
+                checked = self.check(trial)
+                pts = self.evaluate(checked, node.min, node.max).points
+            except ParIndexError:
+                continue
+            dist = sum(abs(trial[s.name] - base[s.name]) for s in free)
+            if (
+                dist == 1
+                and pts > current + TOL
+                and (best_next is None or pts > best_next[0] + TOL)
+            ):
+                best_next = (pts, trial)
+            if (
+                best_full is None
+                or pts > best_full[0] + TOL
+                or (abs(pts - best_full[0]) <= TOL and dist < best_full[1])
+            ):
+                best_full = (pts, dist, trial)
+        out: list[Target] = []
+        if best_next is not None:
+            out.append(("next", best_next[1], "=", best_next[1]))
+        if best_full is not None and best_full[0] > current + TOL:
+            out.append(("full", best_full[2], "=", best_full[2]))
+        return out
 
     def to_dict(self, *, band_text: Any = str) -> dict[str, Any]:
         inputs: dict[str, Any] = {}

@@ -8,7 +8,23 @@ import attrs
 import numpy as np
 
 from .. import yamlio
-from ._base import I64, ArrayOutcome, LeafRows, Rule, ValueReader, bad
+from ._base import (
+    I64,
+    TOL,
+    ArrayOutcome,
+    Choice,
+    ExcelRefs,
+    Explained,
+    LeafRows,
+    Rule,
+    Target,
+    ValueReader,
+    bad,
+    fmt,
+    fold_text,
+    label_text,
+    points_text,
+)
 
 if TYPE_CHECKING:
     from ..model import Node
@@ -119,6 +135,58 @@ class LevelsRule(Rule):
         idx = np.asarray(values, np.int64)
         pts = np.array([lv.points for lv in self.levels], np.float64)[idx]
         return ArrayOutcome(pts, pts, np.zeros(len(idx), np.bool_), band=idx)
+
+    # -- how the rule reads ----------------------------------------------------------------
+
+    def explain(self, result: Explained, lang: str) -> str:
+        if result.band is None:
+            return super().explain(result, lang)
+        lv = self.levels[result.band]
+        return (
+            f"Mức{label_text(lv, lang)} ({lv.code}): "
+            if lang == "vi"
+            else f"level{label_text(lv, lang)} ({lv.code}): "
+        ) + points_text(result.points, result.node.max, lang)
+
+    def choices(self, reserved: str = "") -> tuple[Choice, ...]:
+        """The Vietnamese labels when they tell the levels apart (and none is ``reserved``),
+        else ``code: label``."""
+        texts = [lv.label.vi if lv.label is not None else lv.code for lv in self.levels]
+        folded = [fold_text(t) for t in texts]
+        if len(set(folded)) != len(folded) or fold_text(reserved) in folded:
+            texts = [
+                lv.code if lv.label is None else f"{lv.code}: {lv.label.vi}" for lv in self.levels
+            ]
+        return tuple(
+            Choice(t, lv.code, lv.points) for t, lv in zip(texts, self.levels, strict=True)
+        )
+
+    def guide(self, node: Node, reserved: str = "") -> str:
+        return "; ".join(f"{c.text}: {fmt(c.points)} điểm" for c in self.choices(reserved))
+
+    def how_to_enter(self, node: Node) -> str:
+        return "Chọn mức trong danh sách"
+
+    def excel(self, node: Node, cell: str, refs: ExcelRefs) -> str:
+        return f"INDEX({refs.points},MATCH({cell},{refs.options},0))"
+
+    def value_names(self) -> tuple[tuple[str, str, str], ...]:
+        return tuple(
+            (
+                lv.code,
+                f"{lv.label.vi} ({lv.code})" if lv.label else lv.code,
+                f"{lv.label.text('en')} ({lv.code})" if lv.label else lv.code,
+            )
+            for lv in self.levels
+        )
+
+    def targets(self, node: Node, value: Any, current: float) -> list[Target]:
+        better = [lv for lv in self.levels if lv.points > current + TOL]
+        if not better:
+            return []
+        nxt = min(better, key=lambda lv: lv.points)
+        top = max(better, key=lambda lv: lv.points)
+        return [("next", nxt.code, "=", nxt.code), ("full", top.code, "=", top.code)]
 
     def to_dict(self, *, band_text: Any = str) -> dict[str, Any]:
         return {

@@ -13,6 +13,7 @@ from ._base import (
     ArrayOutcome,
     LeafRows,
     Rule,
+    Target,
     ValueReader,
     bad,
     check_numbers,
@@ -57,6 +58,11 @@ class PointsRule(Rule):
     ) -> Exception:
         hi = "?" if node_max is None else fmt(node_max, "en")
         return bad(f"points must lie between {fmt(node_min, 'en')} and {hi}", value)
+
+    def targets(self, node: Node, value: Any, current: float) -> list[Target]:
+        if node.max is None:
+            return []
+        return [("full", node.max, ">=", node.max)]
 
     def to_dict(self, *, band_text: Any = str) -> dict[str, Any]:
         return {"kind": self.kind}

@@ -8,9 +8,21 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import attrs
 import numpy as np
 
+from ...expr import excel_number
 from .. import yamlio
 from ._band import Band
-from ._base import ArrayOutcome, Rule, ValueReader, fmt, need_max
+from ._base import (
+    ArrayOutcome,
+    ExcelRefs,
+    Explained,
+    Rule,
+    Target,
+    ValueReader,
+    fmt,
+    need_max,
+    points_text,
+    unit_text,
+)
 from ._input import NumberInput, read_band, read_number_input
 
 if TYPE_CHECKING:
@@ -69,6 +81,61 @@ class ProportionalRule(Rule):
         pts = np.where(inside, mx * x / self.full, self.otherwise)
         band = np.where(inside, 0, 1).astype(np.int64)
         return ArrayOutcome(pts, pts, np.zeros(len(x), np.bool_), band=band)
+
+    # -- how the rule reads ----------------------------------------------------------------
+
+    @property
+    def input_suffix(self) -> str:
+        return self.input.suffix
+
+    def explain(self, result: Explained, lang: str) -> str:
+        vi = lang == "vi"
+        v = float(result.value)
+        unit = unit_text(self.input.suffix, lang)
+        val = fmt(v, lang) + unit
+        band = self.band.describe(lang, unit)
+        pts = points_text(result.points, result.node.max, lang)
+        if result.band == 0:
+            calc = f"{fmt(result.node.max, lang)} × {fmt(v, lang)}/{fmt(self.full, lang)}"
+            return (
+                f"Giá trị {val} trong khoảng {band}: {calc} = "
+                if vi
+                else f"value {val} is within {band}: {calc} = "
+            ) + pts
+        return (
+            f"Giá trị {val} ngoài khoảng {band}: " if vi else f"value {val} is outside {band}: "
+        ) + pts
+
+    def guide(self, node: Node, reserved: str = "") -> str:
+        u = self.input.suffix
+        return (
+            f"{self.band.describe('vi', u).capitalize()}: điểm = {fmt(node.max)} × giá trị / "
+            f"{fmt(self.full)}; ngoài khoảng này: {fmt(self.otherwise)} điểm"
+        )
+
+    def how_to_enter(self, node: Node) -> str:
+        return self.input.how_to_enter()
+
+    def excel(self, node: Node, cell: str, refs: ExcelRefs) -> str:
+        mx = node.max
+        assert mx is not None
+        return (
+            f"IF({self.band.excel_test(cell)},{excel_number(mx)}*{cell}/{excel_number(self.full)},"
+            f"{excel_number(self.otherwise)})"
+        )
+
+    def targets(self, node: Node, value: Any, current: float) -> list[Target]:
+        x = float(value)
+        out: list[Target] = []
+        b = self.band
+        inp = self.input
+        if not b.contains(x):
+            v, bound = b.nearest(x, inp.min, inp.max, inp.integer)
+            out.append(("next", v, bound, b.lo if bound in (">=", ">") else b.hi))
+        top_v = min(b.hi, inp.max, self.full)
+        if b.contains(top_v):
+            out.append(("full", top_v, ">=", top_v))
+        return out
 
     def to_dict(self, *, band_text: Any = str) -> dict[str, Any]:
         return {

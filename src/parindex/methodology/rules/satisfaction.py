@@ -7,8 +7,22 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import attrs
 import numpy as np
 
+from ...expr import excel_number
 from .. import yamlio
-from ._base import ArrayOutcome, Rule, ValueReader, as_number, bad, fmt, need_max, plain
+from ._base import (
+    ArrayOutcome,
+    ExcelRefs,
+    Explained,
+    Rule,
+    Target,
+    ValueReader,
+    as_number,
+    bad,
+    fmt,
+    need_max,
+    plain,
+    points_text,
+)
 
 if TYPE_CHECKING:
     from ..model import Node
@@ -53,6 +67,36 @@ class SatisfactionRule(Rule):
     def evaluate_array(self, values: Any, node_min: float, node_max: float | None) -> ArrayOutcome:
         mx = need_max(node_max, self.kind)
         return plain(mx * np.asarray(values, np.float64) / self.top)
+
+    # -- how the rule reads ----------------------------------------------------------------
+
+    @property
+    def input_suffix(self) -> str:
+        return "%" if self.unit == "percent" else ""
+
+    def explain(self, result: Explained, lang: str) -> str:
+        v = fmt(float(result.value), lang)
+        mx = fmt(result.node.max, lang)
+        unit = "%" if self.unit == "percent" else ""
+        return (
+            f"Tỷ lệ hài lòng {v}{unit}: {mx} × {v}{unit} = "
+            if lang == "vi"
+            else f"satisfaction {v}{' ' + unit if unit else ''}: {mx} × {v}{' ' + unit if unit else ''} = "
+        ) + points_text(result.points, result.node.max, lang)
+
+    def guide(self, node: Node, reserved: str = "") -> str:
+        return f"Điểm = {fmt(node.max)} × tỷ lệ hài lòng"
+
+    def how_to_enter(self, node: Node) -> str:
+        return "Nhập tỷ lệ hài lòng (%)" if self.unit == "percent" else "Nhập tỷ lệ (0–1)"
+
+    def excel(self, node: Node, cell: str, refs: ExcelRefs) -> str:
+        mx = node.max
+        assert mx is not None
+        return f"{excel_number(mx)}*{cell}/{excel_number(self.top)}"
+
+    def targets(self, node: Node, value: Any, current: float) -> list[Target]:
+        return [("full", self.top, ">=", self.top)]
 
     def to_dict(self, *, band_text: Any = str) -> dict[str, Any]:
         return {"kind": self.kind, "unit": self.unit}

@@ -7,8 +7,22 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import attrs
 import numpy as np
 
+from ...expr import excel_number
 from .. import yamlio
-from ._base import ArrayOutcome, Rule, ValueReader, as_number, bad, fmt, need_max, plain
+from ._base import (
+    ArrayOutcome,
+    ExcelRefs,
+    Explained,
+    Rule,
+    Target,
+    ValueReader,
+    as_number,
+    bad,
+    fmt,
+    need_max,
+    plain,
+    points_text,
+)
 
 if TYPE_CHECKING:
     from ..model import Node
@@ -67,6 +81,43 @@ class SurveyMeanRule(Rule):
         lo, hi = self.scale
         x = np.asarray(values, np.float64)
         return plain(mx * (x - lo) / (hi - lo) if self.anchor == "min" else mx * x / hi)
+
+    # -- how the rule reads ----------------------------------------------------------------
+
+    def explain(self, result: Explained, lang: str) -> str:
+        lo, hi = self.scale
+        v = fmt(float(result.value), lang)
+        return (
+            f"Điểm trung bình khảo sát {v} trên thang {fmt(lo, lang)}–{fmt(hi, lang)}: "
+            if lang == "vi"
+            else f"survey mean {v} on the scale {fmt(lo, lang)}–{fmt(hi, lang)}: "
+        ) + points_text(result.points, result.node.max, lang)
+
+    def guide(self, node: Node, reserved: str = "") -> str:
+        lo, hi = self.scale
+        formula = (
+            f"{fmt(node.max)} × (TB − {fmt(lo)}) / ({fmt(hi)} − {fmt(lo)})"
+            if self.anchor == "min"
+            else f"{fmt(node.max)} × TB / {fmt(hi)}"
+        )
+        return f"Điểm trung bình khảo sát (TB) trên thang {fmt(lo)}–{fmt(hi)}: điểm = {formula}"
+
+    def how_to_enter(self, node: Node) -> str:
+        return f"Nhập điểm trung bình ({fmt(self.scale[0])}–{fmt(self.scale[1])})"
+
+    def excel(self, node: Node, cell: str, refs: ExcelRefs) -> str:
+        mx = node.max
+        assert mx is not None
+        lo, hi = self.scale
+        if self.anchor == "min":
+            return (
+                f"{excel_number(mx)}*({cell}-{excel_number(lo)})/"
+                f"({excel_number(hi)}-{excel_number(lo)})"
+            )
+        return f"{excel_number(mx)}*{cell}/{excel_number(hi)}"
+
+    def targets(self, node: Node, value: Any, current: float) -> list[Target]:
+        return [("full", self.scale[1], ">=", self.scale[1])]
 
     def to_dict(self, *, band_text: Any = str) -> dict[str, Any]:
         return {"kind": self.kind, "scale": list(self.scale), "anchor": self.anchor}

@@ -1,0 +1,400 @@
+"""Reading a filled workbook back into an Assessment, checking every cell."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from typing import Any
+
+import attrs
+
+from ...assessment import STAGES, Assessment, Entry, is_na_text
+from ...assessment import maybe_number as _maybe_number
+from ...engine.resolve import resolve
+from ...errors import AssessmentError, ParIndexError
+from ...methodology.model import Methodology, Node
+from .._cells import column_letter as col
+from .fingerprint import fingerprint
+from .layout import (
+    DATA_ROW,
+    FORMAT,
+    HEADER_ROW,
+    MAIN_SHEET,
+    META_SHEET,
+    NA_TEXT,
+    PERIOD_CELL,
+    UNIT_CELL,
+    UNIT_TYPE_CELL,
+    Layout,
+    layout,
+    need_openpyxl,
+    row_key,
+)
+
+__all__ = ["read_workbook"]
+
+
+def _text(v: Any) -> str:
+    return "" if v is None else unicodedata.normalize("NFC", str(v)).strip()
+
+
+def _empty(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+@attrs.frozen
+class _Sheet:
+    """The main sheet of one workbook, with the file name its errors carry."""
+
+    file: str
+    ws: Any
+
+    def fail(self, message: str, sheet: str, cell: str | None, **kw: Any) -> AssessmentError:
+        return AssessmentError(message, file=self.file, sheet=sheet, cell=cell, **kw)
+
+    def value(self, row: int, column: int) -> Any:
+        return self.ws.cell(row, column).value
+
+
+def read_workbook(
+    path: str | os.PathLike[str], methodology: Methodology | None = None
+) -> Assessment:
+    """Read a filled workbook made by :func:`write_workbook` into an Assessment.
+
+    Every value is checked against its item's rule. A workbook made for another methodology or
+    version, moved columns, deleted or inserted rows, unknown codes and wrong values raise
+    :class:`~parindex.AssessmentError` naming the file, sheet and cell. Without ``methodology``
+    the shipped methodology named in the workbook is loaded.
+    """
+    file = str(path)
+    wb = _open(file)
+    m = _check_meta(wb, file, methodology)
+    sheet = _Sheet(file, wb[MAIN_SHEET])
+    lay = layout(m)
+    _check_columns(sheet)
+    _check_rows(sheet, m, lay)
+    unit = _text(sheet.ws[UNIT_CELL].value)
+    period = _text(sheet.ws[PERIOD_CELL].value) or None
+    unit_type = _text(sheet.ws[UNIT_TYPE_CELL].value) or None
+    if unit_type is not None and m.unit_types and unit_type not in m.unit_types:
+        raise sheet.fail(
+            f"unknown unit type; {m.id} declares {', '.join(m.unit_types)}",
+            MAIN_SHEET,
+            UNIT_TYPE_CELL,
+            unit=unit,
+            value=unit_type,
+        )
+    stages: dict[str, dict[str, Entry]] = {}
+    for code, name in lay.rows:
+        if name is None:
+            for st in STAGES:
+                _read_entry(sheet, m.nodes[code], lay, st, unit, stages)
+    try:
+        a = Assessment(unit, {s: e for s, e in stages.items() if e}, period, unit_type)
+    except ParIndexError as exc:
+        raise exc.with_context(file=file, sheet=MAIN_SHEET) from None
+    _resolve(sheet, m, lay, a)
+    return a
+
+
+def _open(file: str) -> Any:
+    openpyxl = need_openpyxl("reading a self-assessment workbook")
+    try:
+        wb = openpyxl.load_workbook(file, data_only=False)
+    except FileNotFoundError:
+        raise AssessmentError("the workbook does not exist", file=file) from None
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise AssessmentError(f"not an .xlsx workbook ({type(exc).__name__})", file=file) from None
+    for sheet_name in (META_SHEET, MAIN_SHEET):
+        if sheet_name not in wb.sheetnames:
+            raise AssessmentError(
+                f"the sheet {sheet_name!r} is missing: this is not a parindex workbook, or a sheet was "
+                f"renamed or deleted (sheets: {', '.join(wb.sheetnames)})",
+                file=file,
+                sheet=sheet_name,
+            )
+    return wb
+
+
+def _check_meta(wb: Any, file: str, methodology: Methodology | None) -> Methodology:
+    """The methodology the workbook was made for, checked against ``methodology`` if given."""
+    meta = _Sheet(file, wb[META_SHEET])
+    fail = meta.fail
+    for i, k in enumerate(("format", "methodology", "version", "fingerprint"), start=1):
+        if _text(meta.value(i, 1)) != k:
+            raise fail(f"expected the key {k!r}", META_SHEET, f"A{i}", value=meta.value(i, 1))
+    if meta.value(1, 2) != FORMAT:
+        raise fail(
+            f"this workbook layout (format {meta.value(1, 2)!r}) is not the one this version of "
+            f"parindex reads ({FORMAT})",
+            META_SHEET,
+            "B1",
+            value=meta.value(1, 2),
+        )
+    mid = _text(meta.value(2, 2))
+    version = _text(meta.value(3, 2))
+    if methodology is None:
+        from ...methodology.registry import load
+
+        try:
+            methodology = load(mid)
+        except (ParIndexError, KeyError):
+            raise fail(
+                f"the workbook was made for the methodology {mid!r}, which is not shipped with "
+                "parindex: pass it (parindex.load_file(...)) to read the workbook",
+                META_SHEET,
+                "B2",
+                value=mid,
+            ) from None
+    m = methodology
+    if mid != m.id:
+        raise fail(
+            f"this workbook was made for the methodology {mid}, not {m.id}",
+            META_SHEET,
+            "B2",
+            value=mid,
+        )
+    if version != m.version:
+        raise fail(
+            f"this workbook was made for version {version} of {m.id}, not version {m.version}; "
+            "make a new template with: parindex template",
+            META_SHEET,
+            "B3",
+            value=version,
+        )
+    if _text(meta.value(4, 2)) not in (fingerprint(m), fingerprint(m, legacy=True)):
+        raise fail(
+            f"this workbook was made from a different text of {m.id} (its tree, maxima or rules "
+            "differ); make a new template from the methodology you score with",
+            META_SHEET,
+            "B4",
+            value=meta.value(4, 2),
+        )
+    return m
+
+
+def _check_columns(sheet: _Sheet) -> None:
+    for j, h in enumerate(Layout.headers(), start=1):
+        found = _text(sheet.value(HEADER_ROW, j))
+        if found != h:
+            raise sheet.fail(
+                f"expected the column {h!r} here; columns were moved, inserted or deleted "
+                "(make a new template and copy the values)",
+                MAIN_SHEET,
+                f"{col(j)}{HEADER_ROW}",
+                value=sheet.value(HEADER_ROW, j),
+            )
+
+
+def _check_rows(sheet: _Sheet, m: Methodology, lay: Layout) -> None:
+    """Every row's code where the layout puts it, and nothing below the last row."""
+    codes_known = {row_key(c, nm) for c, nm in lay.rows}
+    for i, (code, name) in enumerate(lay.rows):
+        row = DATA_ROW + i
+        found = _text(sheet.value(row, 1))
+        want = row_key(code, name)
+        if found == want:
+            continue
+        cell = f"A{row}"
+        if not found:
+            raise sheet.fail(
+                f"expected the row of {want} here, found an empty code: a row was deleted or "
+                "inserted",
+                MAIN_SHEET,
+                cell,
+                code=code,
+            )
+        if found in codes_known:
+            raise sheet.fail(
+                f"expected the row of {want} here, found {found}: rows were deleted, inserted "
+                "or moved",
+                MAIN_SHEET,
+                cell,
+                code=code,
+                value=found,
+            )
+        raise sheet.fail(
+            f"unknown code: {m.id} has no item {found!r} (expected {want} here)",
+            MAIN_SHEET,
+            cell,
+            code=code,
+            value=found,
+        )
+    end = DATA_ROW + len(lay.rows)
+    for row in range(end, sheet.ws.max_row + 1):
+        for j in range(1, lay.last_col + 1):
+            v = sheet.value(row, j)
+            if not _empty(v):
+                raise sheet.fail(
+                    f"unexpected content below the last item ({lay.rows[-1][0]}): rows may not be "
+                    "added" + (f"; unknown code {_text(v)!r}" if j == 1 else ""),
+                    MAIN_SHEET,
+                    f"{col(j)}{row}",
+                    value=v,
+                )
+
+
+def _read_entry(
+    sheet: _Sheet,
+    n: Node,
+    lay: Layout,
+    st: str,
+    unit: str,
+    stages: dict[str, dict[str, Entry]],
+) -> None:
+    """Read node ``n``'s cells of stage ``st`` into ``stages`` (nothing when they are empty)."""
+    code = n.code
+    row = lay.row_of(code)
+    names = () if n.rule is None else n.rule.input_names()
+    vc = Layout.stage_col(st, 0)
+    ref = f"{col(vc)}{row}"
+    raw = sheet.value(row, vc)
+    evidence = tuple(
+        x.strip()
+        for x in _text(sheet.value(row, Layout.stage_col(st, 2))).replace("\n", ";").split(";")
+        if x.strip()
+    )
+    note = _text(sheet.value(row, Layout.stage_col(st, 3))) or None
+    where: dict[str, Any] = {"unit": unit or None, "code": code, "stage": st}
+    if is_na_text(raw) or _text(raw).casefold() == "kad":
+        sub_given = [nm for nm in names if not _empty(sheet.value(lay.row_of(code, nm), vc))]
+        if sub_given:
+            c = f"{col(vc)}{lay.row_of(code, sub_given[0])}"
+            raise sheet.fail(
+                "the item is marked not applicable, but an input is given below it",
+                MAIN_SHEET,
+                c,
+                **where,
+            )
+        stages.setdefault(st, {})[code] = Entry(None, True, note, evidence)
+        return
+    if not n.is_leaf or names:
+        if not _empty(raw):
+            raise sheet.fail(
+                f"only “{NA_TEXT}” may be written here: "
+                + (
+                    "this row adds up the items below it"
+                    if not n.is_leaf
+                    else "the inputs go in the rows below"
+                ),
+                MAIN_SHEET,
+                ref,
+                value=raw,
+                **where,
+            )
+        if not n.is_leaf:
+            if evidence or note:
+                stages.setdefault(st, {})
+                _orphan(sheet, ref, evidence, note, where)
+            return
+        value = _read_inputs(sheet, n, lay, vc, names, where)
+        if not value:
+            if evidence or note:
+                _orphan(sheet, ref, evidence, note, where)
+            return
+    else:
+        if _empty(raw):
+            if evidence or note:
+                _orphan(sheet, ref, evidence, note, where)
+            return
+        value = _read_value(sheet, n, raw, ref, where)
+    assert n.rule is not None
+    try:
+        checked = n.rule.check(value)
+        n.rule.evaluate(checked, n.min, n.max)
+    except ParIndexError as exc:
+        raise AssessmentError(
+            exc.message, file=sheet.file, sheet=MAIN_SHEET, cell=ref, value=value, **where
+        ) from None
+    stages.setdefault(st, {})[code] = Entry(n.rule.as_entered(value), False, note, evidence)
+
+
+def _read_inputs(
+    sheet: _Sheet,
+    n: Node,
+    lay: Layout,
+    vc: int,
+    names: tuple[str, ...],
+    where: dict[str, Any],
+) -> dict[str, Any]:
+    """The named inputs given in the rows below item ``n`` (all of them, if its rule needs
+    every input and any is given)."""
+    assert n.rule is not None
+    value: dict[str, Any] = {}
+    for nm in names:
+        r2 = lay.row_of(n.code, nm)
+        v = sheet.value(r2, vc)
+        if _empty(v):
+            continue
+        value[nm] = _cell_number(sheet, v, f"{col(vc)}{r2}", where)
+    if value and n.rule.needs_every_input:
+        missing = [nm for nm in names if nm not in value]
+        if missing:
+            r2 = lay.row_of(n.code, missing[0])
+            raise sheet.fail(
+                f"the formula needs every input; empty: {', '.join(missing)}",
+                MAIN_SHEET,
+                f"{col(vc)}{r2}",
+                **where,
+            )
+    return value
+
+
+def _read_value(sheet: _Sheet, n: Node, raw: Any, ref: str, where: dict[str, Any]) -> Any:
+    """The value typed in an item's cell: a choice's code, or a number."""
+    value = raw.strip() if isinstance(raw, str) else raw
+    if isinstance(raw, str) and raw.startswith("="):
+        raise sheet.fail(
+            "a formula is not a value: type the value", MAIN_SHEET, ref, value=raw, **where
+        )
+    choices = () if n.rule is None else n.rule.choices(NA_TEXT)
+    if choices:
+        return next((c.code for c in choices if c.matches(str(value))), value)
+    if isinstance(value, str):
+        return _cell_number(sheet, value, ref, where)
+    return value
+
+
+def _resolve(sheet: _Sheet, m: Methodology, lay: Layout, a: Assessment) -> None:
+    """The checks that concern several cells (an item inside a node marked NA)."""
+
+    try:
+        resolve(m, a)
+    except ParIndexError as exc:
+        at: str | None = None
+        if exc.code is not None and exc.stage is not None and exc.code in m:
+            at = f"{col(Layout.stage_col(exc.stage, 0))}{lay.row_of(exc.code)}"
+        raise AssessmentError(
+            exc.message,
+            file=sheet.file,
+            sheet=MAIN_SHEET,
+            cell=at,
+            unit=exc.unit,
+            code=exc.code,
+            stage=exc.stage,
+            **({"value": exc.value} if exc.has_value else {}),
+        ) from None
+
+
+def _orphan(
+    sheet: _Sheet, ref: str, evidence: tuple[str, ...], note: str | None, where: Any
+) -> None:
+    raise sheet.fail(
+        "evidence or a note is given without a value in this stage; give the value too (repeat "
+        "the earlier stage's value if it is unchanged)",
+        MAIN_SHEET,
+        ref,
+        value=note or "; ".join(evidence),
+        **where,
+    )
+
+
+def _cell_number(sheet: _Sheet, v: Any, ref: str, where: Any) -> float | int:
+    if isinstance(v, bool):
+        raise sheet.fail("expected a number, found TRUE/FALSE", MAIN_SHEET, ref, value=v, **where)
+    if isinstance(v, int | float):
+        return v
+    x = _maybe_number(_text(v))
+    if isinstance(x, int | float):
+        return x
+    raise sheet.fail("expected a number, found text", MAIN_SHEET, ref, value=v, **where)
