@@ -108,10 +108,10 @@ def publish_round(x: float, decimals: int = 2) -> float:
 def present(x: float | None, decimals: int = 2, *, lang: str = "en") -> str:
     """A figure as published: rounded half up to ``decimals`` (2.675 → ``2.68``), never ``-0.00``,
     with a decimal comma for ``lang="vi"`` (``2,68``) and no thousands separator;
-    :data:`MISSING` for an unknown figure (``None``)."""
-    if x is None:
+    :data:`MISSING` for an unknown figure (``None`` or NaN)."""
+    if x is None or math.isnan(x):
         return MISSING
-    if not math.isfinite(x):
-        return str(x)
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
     s = f"{_half_up(x, decimals):.{decimals}f}"
     return s.replace(".", ",") if lang == "vi" else s
