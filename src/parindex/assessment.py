@@ -18,7 +18,6 @@ import csv
 import io
 import json
 import os
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _hooks
+from ._text import fold_case, nfc, nfc_strip
 from .errors import AssessmentError, MethodologyError
 from .methodology.yamlio import load_yaml
 
@@ -96,18 +96,14 @@ _NA_TEXTS = {"na", "n/a", "kad", "không áp dụng", "khong ap dung", "not appl
 
 
 def is_na_text(value: Any) -> bool:
-    return isinstance(value, str) and _fold(value) in _NA_TEXTS
-
-
-def _fold(s: str) -> str:
-    return unicodedata.normalize("NFC", s).strip().casefold()
+    return isinstance(value, str) and fold_case(value) in _NA_TEXTS
 
 
 def stage_name(
     value: Any, *, unit: str | None = None, row: int | None = None, file: str | None = None
 ) -> str:
     if isinstance(value, str):
-        key = _fold(value)
+        key = fold_case(value)
         if key in _STAGE_ALIASES:
             return _STAGE_ALIASES[key]
     raise AssessmentError(
@@ -293,7 +289,7 @@ class Assessment:
 def parse_text_value(text: str) -> Any:
     """A value written in a CSV cell: a number (decimal comma allowed), NA, a level code, or
     named inputs/counts written ``a=4; b=2``."""
-    t = unicodedata.normalize("NFC", text).strip()
+    t = nfc_strip(text)
     if is_na_text(t):
         return NA
     if "=" in t:
@@ -355,7 +351,7 @@ def _read_csv(text: str, file: str) -> list[Assessment]:
             raise AssessmentError(
                 "the row has more cells than the header", file=file, row=i, value=raw.get(None)
             )
-        unit = unicodedata.normalize("NFC", row["unit"])
+        unit = nfc(row["unit"])
         code = row["code"]
         if not unit or not code:
             raise AssessmentError(

@@ -6,15 +6,14 @@ its own, as MOHA publishes them.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Iterator, Mapping
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import attrs
 
 from . import _hooks
+from ._text import present, publish_round
 from .errors import ParIndexError
 from .explain import explain
 from .methodology.model import ROOT, Group, Methodology, Node
@@ -22,21 +21,14 @@ from .methodology.model import ROOT, Group, Methodology, Node
 __all__ = ["Layer", "NodeResult", "ScoreCard", "present"]
 
 
-def present(x: float | None, decimals: int = 2) -> str:
-    """Round half up to ``decimals`` for display (2.675 → '2.68'); '—' for an unknown figure."""
-    if x is None:
-        return "—"
-    if not math.isfinite(x):
-        return str(x)
-    q = Decimal(1).scaleb(-decimals)
-    d = Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP)
-    if d == 0:
-        d = abs(d)
-    return f"{d:.{decimals}f}"
-
-
 def present_vi(x: float | None, decimals: int = 2) -> str:
-    return present(x, decimals).replace(".", ",")
+    """Deprecated: use ``present(x, decimals, lang="vi")``."""
+    warnings.warn(
+        'present_vi is deprecated; use present(x, decimals, lang="vi")',
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return present(x, decimals, lang="vi")
 
 
 @attrs.frozen
@@ -219,7 +211,7 @@ class ScoreCard:
         idx = self.index
         if g is None or idx is None:
             return None
-        return g.group_for(float(present(idx, self.methodology.rounding.decimals)))
+        return g.group_for(publish_round(idx, self.methodology.rounding.decimals))
 
     def __getitem__(self, code: str) -> NodeResult:
         try:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._text import fmt
 from .assessment import STAGE_LABELS
-from .methodology.rules import PointsRule, fmt, points_text
+from .methodology.rules import PointsRule, points_text
 
 if TYPE_CHECKING:
     from .card import NodeResult

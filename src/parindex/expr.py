@@ -45,6 +45,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._text import nfc
 from .errors import ExpressionError, ScoringError
 
 __all__ = [
@@ -1013,7 +1014,7 @@ def parse(text: str, *, allowed_names: Collection[str] | None = None) -> Expr:
     if isinstance(allowed_names, str):
         raise TypeError("allowed_names must be a collection of names, not a single string")
     allowed = None if allowed_names is None else frozenset(allowed_names)
-    normal = unicodedata.normalize("NFC", text)
+    normal = nfc(text)
     if len(normal) > MAX_LENGTH:
         raise ExpressionError(
             f"formula {_short(normal)!r} is too long: {len(normal)} characters "

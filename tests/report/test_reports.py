@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import parindex
+from parindex import present
 from parindex.analysis.responsibility import load_responsibilities
-from parindex.card import present_vi
 from parindex.report import COLUMNS, build_report
 from parindex.report.core import Report
 from parindex.units import load_unit_list
@@ -48,7 +48,7 @@ def test_markdown_shows_the_card(report: Report) -> None:
         assert f"| {r.code} |" in md
     for g in report.gaps:
         assert (
-            f"| {g.code} | {g.label('vi')} | {present_vi(g.max)} | {present_vi(g.points)} | {present_vi(g.lost)} |"
+            f"| {g.code} | {g.label('vi')} | {present(g.max, lang='vi')} | {present(g.points, lang='vi')} | {present(g.lost, lang='vi')} |"
             in md
         )
     assert "cần giải trình" in md
@@ -144,10 +144,10 @@ def test_html_renders_in_headless_chromium(report: Report, tmp_path: Path) -> No
     text = dom.stdout
     card = report.card
     assert "Báo cáo tiêu chí mất điểm" in text
-    for fig in (present_vi(card.index), present_vi(card.lost), "3 / 4"):
+    for fig in (present(card.index, lang="vi"), present(card.lost, lang="vi"), "3 / 4"):
         assert fig in text
     for g in report.gaps:
-        assert f'data-code="{g.code}"' in text and present_vi(g.lost) in text
+        assert f'data-code="{g.code}"' in text and present(g.lost, lang="vi") in text
     shot.unlink(missing_ok=True)
     run = subprocess.run(
         [*common, f"--screenshot={shot}", page.as_uri()],

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import builtins
+import re
 import sys
 from typing import Any
 
 import numpy as np
 import pytest
 
+import parindex
 from parindex import survey
 from parindex.errors import MissingExtraError, SurveyError
 from parindex.survey import SurveyMethodology
@@ -94,8 +96,24 @@ def test_output_formats(tiny: SurveyMethodology) -> None:
     assert '"overall"' in survey.to_json(est)
     from parindex.survey.output import round_half_up
 
-    assert round_half_up(2.675) == "2.68"  # half up on the decimal value, not binary
-    assert round_half_up(float("nan")) == "–"
+    with pytest.deprecated_call():
+        assert round_half_up(2.675) == "2.68"  # half up on the decimal value, not binary
+    with pytest.deprecated_call():
+        assert round_half_up(float("nan")) == "—"  # the one dash for a missing figure
+
+
+def test_table_decimal_comma_in_vietnamese(tiny: SurveyMethodology) -> None:
+    """The survey table rounds like the score cards: a decimal comma in Vietnamese."""
+    est = survey.estimate(sample(tiny), tiny)
+    overall = est.groups[0].overall
+    vi = survey.to_table(est, tiny)
+    en = survey.to_table(est, tiny, lang="en")
+    assert parindex.present(overall.value, lang="vi") in vi
+    assert parindex.present(overall.value, lang="en") in en
+    body = vi.splitlines()[2:]
+    assert all(re.search(r"\d\.\d", line) is None for line in body)
+    assert any(re.search(r"\d,\d\d", line) for line in body)
+    assert survey.to_csv(est).count(",") > 0 and re.search(r",\d+\.\d\d,", survey.to_csv(est))
 
 
 def test_missing_pandas_names_the_extra(

@@ -11,11 +11,11 @@ import csv
 import io
 import os
 import string
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .._text import nfc_strip
 from ..errors import MethodologyError, ResponsibilityError
 from ..methodology.model import Label, Methodology
 from ..methodology.yamlio import load_yaml
@@ -50,10 +50,6 @@ class Entry(NamedTuple):
     row: int | None
 
 
-def _nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s).strip()
-
-
 def _units_field(
     value: Any, *, file: str, line: int | None, row: int | None, code: str
 ) -> tuple[str, ...]:
@@ -61,9 +57,9 @@ def _units_field(
         return ()
     if isinstance(value, str):
         parts = [x for x in (v.strip() for v in value.split(";")) if x]
-        return tuple(_nfc(x) for x in parts)
+        return tuple(nfc_strip(x) for x in parts)
     if isinstance(value, list) and all(isinstance(x, str) and x.strip() for x in value):
-        return tuple(_nfc(x) for x in value)
+        return tuple(nfc_strip(x) for x in value)
     raise ResponsibilityError(
         "expected a unit id or a list of unit ids",
         file=file,
@@ -96,14 +92,14 @@ def _check_template(text: str, *, file: str, line: int | None, row: int | None, 
 
 def _remedy(value: Any, *, file: str, line: int | None, row: int | None, code: str) -> Label:
     if isinstance(value, str) and value.strip():
-        lab = Label(_nfc(value))
+        lab = Label(nfc_strip(value))
     elif (
         isinstance(value, Mapping)
         and isinstance(value.get("vi"), str)
         and set(value) <= {"vi", "en"}
     ):
         en = value.get("en")
-        lab = Label(_nfc(value["vi"]), _nfc(en) if isinstance(en, str) else None)
+        lab = Label(nfc_strip(value["vi"]), nfc_strip(en) if isinstance(en, str) else None)
     else:
         raise ResponsibilityError(
             "a remedy is a text or {vi: ..., en: ...}",

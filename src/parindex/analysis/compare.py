@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from .._text import publish_round
 from ..assessment import STAGES
 from ..card import ScoreCard
 from ..engine import score
@@ -279,13 +280,11 @@ def _leaf(pc: PeriodComparison, r: PeriodRow) -> bool:
 
 def _places(unit: str, cards: Sequence[ScoreCard], code: str, decimals: int) -> int | None:
     """Competition rank (1, 2, 2, 4) of ``unit`` on node ``code``, by the rounded index."""
-    from ..card import present
-
     keyed = []
     for c in cards:
         idx = c[code].index if code else c.index
         if idx is not None:
-            keyed.append((c.unit, float(present(idx, decimals))))
+            keyed.append((c.unit, publish_round(idx, decimals)))
     mine = next((k for u, k in keyed if u == unit), None)
     if mine is None:
         return None

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import attrs
 
 from .. import _hooks
-from ..card import NodeResult, ScoreCard, present, present_vi
+from .._text import fmt, present
+from ..card import NodeResult, ScoreCard
 from ..errors import ParIndexError
 from ..methodology.model import ROOT, Methodology, Node
-from ..methodology.rules import TOL, fmt
+from ..methodology.rules import TOL
 from .responsibility import Cascade, CascadeItem, Responsibility, ResponsibilityMap
 from .whatif import rescore
 
@@ -215,7 +217,7 @@ class Gap:
         text = self.result.explain("vi" if vi else "en")
         cut = self.cut
         if cut is not None:
-            p = present_vi if vi else present
+            p = partial(present, lang="vi" if vi else "en")
             text += (
                 f"; thẩm định giảm {p(cut)} điểm so với tự đánh giá ({p(self.self_points)})"
                 if vi
@@ -238,7 +240,7 @@ class Gap:
 
     def what_it_takes(self, lang: str = "vi") -> str:
         vi = lang != "en"
-        p = present_vi if vi else present
+        p = partial(present, lang="vi" if vi else "en")
         if self.missing:
             return (
                 "Bổ sung số liệu, tài liệu kiểm chứng cho tiêu chí"
@@ -267,7 +269,7 @@ class Gap:
     ) -> dict[str, str]:
         """The values of the remedy templates' placeholders
         (:data:`~parindex.analysis.responsibility.PLACEHOLDERS`), as shown in ``lang``."""
-        p = present_vi if lang == "vi" else present
+        p = partial(present, lang=lang)
         rmap = responsibilities
 
         def name(u: str) -> str:

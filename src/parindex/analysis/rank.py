@@ -8,7 +8,8 @@ from typing import Any
 import attrs
 
 from .. import _hooks
-from ..card import ScoreCard, present
+from .._text import present, publish_round
+from ..card import ScoreCard
 from ..errors import ParIndexError
 
 __all__ = ["TIE_RULES", "RankRow", "Ranking", "rank"]
@@ -141,7 +142,7 @@ def _key(card: ScoreCard, tie: str, decimals: int) -> float | None:
     idx = card.index
     if idx is None:
         return None
-    return float(present(idx, decimals)) if tie == "rounded" else idx
+    return publish_round(idx, decimals) if tie == "rounded" else idx
 
 
 def rank(

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 import attrs
 
+from .._text import present
 from ..assessment import STAGES, Assessment, Entry, stage_name
 from ..card import ScoreCard
 from ..engine import applies, score
@@ -301,9 +303,7 @@ class WhatIf:
     def text(self, lang: str = "vi") -> str:
         vi = lang != "en"
         d = self.after.methodology.rounding.decimals
-        from ..card import present, present_vi
-
-        p = present_vi if vi else present
+        p = partial(present, lang="vi" if vi else "en")
         parts = [
             ("Chỉ số: " if vi else "Index: ")
             + f"{p(self.before.index, d)} → {p(self.after.index, d)}"

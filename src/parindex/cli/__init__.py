@@ -51,8 +51,8 @@ def _cmd_methodologies(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
+    from .._text import fmt
     from ..methodology.model import METHOD_LABELS, Methodology
-    from ..methodology.rules import fmt
 
     m = _common.methodology(args.methodology)
     if not isinstance(m, Methodology):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from functools import partial
 from typing import Any
 
+from .._text import present
 from ..errors import ParIndexError
 from ._common import INPUT_HELP, methodology, pick_card, responsibilities_from, score_inputs
 
@@ -38,9 +40,8 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ..analysis.compare import compare_periods, compare_stages, compare_versions
-    from ..card import present, present_vi
 
-    p = present_vi if args.lang == "vi" else present
+    p = partial(present, lang=args.lang)
     vi = args.lang == "vi"
     cards = score_inputs(methodology(args.methodology), args.assessments)
     card = pick_card(cards, args.unit)

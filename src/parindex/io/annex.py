@@ -30,13 +30,13 @@ import itertools
 import math
 import os
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from .._text import fold_ascii, nfc, num_text
 from ..errors import AnnexError, ExpressionError, MethodologyError, MissingExtraError
 from ..methodology.model import Methodology
 from ._cells import column_letter
@@ -57,16 +57,14 @@ __all__ = [
 
 def clean(text: str) -> str:
     """NFC, non-breaking and other odd spaces made plain, runs of spaces collapsed."""
-    t = unicodedata.normalize("NFC", text)
-    t = re.sub(r"[\u00a0\u2007\u202f\u2009\u200b\t]", " ", t)
+    t = re.sub(r"[\u00a0\u2007\u202f\u2009\u200b\t]", " ", nfc(text))
     t = t.replace("−", "-").replace("–", "-").replace("—", "-")
     return re.sub(r" {2,}", " ", t).strip()
 
 
 def fold(text: str) -> str:
     """Lower case without diacritics (đ → d), for matching words."""
-    t = unicodedata.normalize("NFD", clean(text).casefold().replace("đ", "d"))
-    return "".join(ch for ch in t if not unicodedata.combining(ch))
+    return fold_ascii(clean(text))
 
 
 _NUM = r"[-+]?\s*\d+(?:[.,]\d+)?"
@@ -225,7 +223,7 @@ def parse_guide(text: str | None, max_points: float | None, min_points: float = 
             if start != max_points:
                 return _no(
                     tl,
-                    f"the starting points ({_g(start)}) differ from the maximum ({_g(max_points)})",
+                    f"the starting points ({num_text(start)}) differ from the maximum ({num_text(max_points)})",
                 )
         taken: set[str] = set()
         items = [{"code": slug(lb, taken), "points": p, "label": {"vi": lb}} for lb, p in deducts]
@@ -238,7 +236,7 @@ def parse_guide(text: str | None, max_points: float | None, min_points: float = 
             return _no(tl, "the lines outside the proportional band give different points")
         otherwise = others.pop() if others else 0.0
         lo, hi, li, hinc, _ = prop[0]
-        rng = f"{'[' if li else '('}{_g(lo)}, {_g(hi)}{']' if hinc else ')'}"
+        rng = f"{'[' if li else '('}{num_text(lo)}, {num_text(hi)}{']' if hinc else ')'}"
         return GuideParse(
             {
                 "kind": "proportional",
@@ -257,7 +255,8 @@ def parse_guide(text: str | None, max_points: float | None, min_points: float = 
         level_pts = [p for _, p in levels]
         if max(level_pts) > max_points:
             return _no(
-                tl, f"a level gives {_g(max(level_pts))} points, above the maximum {_g(max_points)}"
+                tl,
+                f"a level gives {num_text(max(level_pts))} points, above the maximum {num_text(max_points)}",
             )
         taken = set()
         lv = [{"code": slug(lb, taken), "points": p, "label": {"vi": lb}} for lb, p in levels]
@@ -270,10 +269,6 @@ def parse_guide(text: str | None, max_points: float | None, min_points: float = 
 
 def _no(lines: tuple[str, ...], reason: str) -> GuideParse:
     return GuideParse(None, lines=lines, unparsed=lines, reason=reason)
-
-
-def _g(x: float) -> str:
-    return str(int(x)) if x == int(x) else repr(x)
 
 
 def _bands(
@@ -304,10 +299,12 @@ def _bands(
     probes = edges + [(a + b) / 2 for a, b in itertools.pairwise(edges)]
     for x in probes:
         if 0 <= x <= 100 and not any(b.contains(x) for b, _ in objs):
-            return _no(lines, f"the value {_g(x)}% falls in none of the bands")
+            return _no(lines, f"the value {num_text(x)}% falls in none of the bands")
     pts = [p for _, p in objs]
     if max(pts) > mx:
-        return _no(lines, f"a band gives {_g(max(pts))} points, above the maximum {_g(mx)}")
+        return _no(
+            lines, f"a band gives {num_text(max(pts))} points, above the maximum {num_text(mx)}"
+        )
     out = [{"range": str(b), "points": p} for b, p in objs]
     lo = min(pts)
     return GuideParse(

@@ -6,8 +6,8 @@ from typing import Any
 
 import attrs
 
+from .._text import fmt
 from .model import Methodology
-from .rules import fmt
 
 __all__ = ["Change", "MethodologyDiff", "diff"]
 

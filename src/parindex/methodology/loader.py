@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .._text import fmt
 from ..errors import MethodologyError, ParIndexError
 from . import yamlio
 from .model import (
@@ -35,7 +36,7 @@ from .model import (
     Node,
     Rounding,
 )
-from .rules import INF, RULE_KINDS, PointsRule, Rule, fmt
+from .rules import INF, RULE_KINDS, PointsRule, Rule
 from .yamlio import (  # the general readers live in yamlio; re-exported for compatibility
     FORMAT_VERSION,
     choice,

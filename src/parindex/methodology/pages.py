@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .._text import fmt
 from .model import METHOD_LABELS, Methodology
 from .registry import load, shipped_ids
-from .rules import fmt
 
 __all__ = ["page", "page_name", "write_pages"]
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
 import attrs
 import yaml
 
+from .._text import nfc
 from .._types import STATUSES, Label, LegalBasis
 from ..errors import MethodologyError, ParIndexError
 
@@ -362,11 +362,6 @@ def mapping_items(r: Reader, key: str, value: Any) -> Mapping[str, Any]:
 
 
 # -- general readers usable with Reader.opt / Reader.req (every kind of file) ------------------
-
-
-def nfc(s: str) -> str:
-    """``s`` in Unicode normal form C (not stripped)."""
-    return unicodedata.normalize("NFC", s)
 
 
 def read_label(r: Reader, key: str, value: Any) -> Label:

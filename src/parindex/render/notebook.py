@@ -13,9 +13,10 @@ import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .._text import present
 from ..analysis.gaps import GapReport
 from ..analysis.gaps import gaps as find_gaps
-from ..card import ScoreCard, present, present_vi
+from ..card import ScoreCard
 from ..methodology.model import METHOD_LABELS, Methodology
 
 __all__ = [
@@ -41,10 +42,6 @@ def _e(x: Any) -> str:
 
 def _lang(lang: str) -> str:
     return "en" if lang == "en" else "vi"
-
-
-def _fmt(x: float | None, lang: str, decimals: int = 2) -> str:
-    return present_vi(x, decimals) if lang == "vi" else present(x, decimals)
 
 
 def _table(
@@ -93,7 +90,10 @@ def methodology_html(m: Methodology, lang: str = "vi", *, depth: int | None = No
     facts = [
         (("Văn bản" if vi else "Decision"), lb.decision + (f" ({lb.date})" if lb.date else "")),
         (("Năm đánh giá" if vi else "Assessment years"), years),
-        (("Thang điểm" if vi else "Scale"), _fmt(m.scale, lang, 2).rstrip("0").rstrip(",.")),
+        (
+            ("Thang điểm" if vi else "Scale"),
+            present(m.scale, 2, lang=lang).rstrip("0").rstrip(",."),
+        ),
         (("Trạng thái số liệu" if vi else "Status"), m.status),
         (("Mức chi tiết" if vi else "Detail"), m.detail),
         (
@@ -130,7 +130,7 @@ def methodology_html(m: Methodology, lang: str = "vi", *, depth: int | None = No
             [
                 (pad + _e(n.code), False),
                 (_e(n.label.text(lang)), False),
-                ("?" if n.max is None else _e(_fmt(n.max, lang)), True),
+                ("?" if n.max is None else _e(present(n.max, lang=lang)), True),
                 (_e(method), False),
                 (_e(kind), False),
                 (_e(n.status), False),
@@ -187,19 +187,19 @@ def card_html(card: ScoreCard, lang: str = "vi", *, depth: int | None = None) ->
             [
                 (pad + _e(r.code), False),
                 (_e(r.node.label.text(lang)) + flag, False),
-                (_e(_fmt(r.adjusted_max, lang, d)), True),
-                (_e(_fmt(r.points, lang, d)), True),
-                (_e(_fmt(r.index, lang, d)), True),
-                (_e(_fmt(r.lost, lang, d)), True),
+                (_e(present(r.adjusted_max, d, lang=lang)), True),
+                (_e(present(r.points, d, lang=lang)), True),
+                (_e(present(r.index, d, lang=lang)), True),
+                (_e(present(r.lost, d, lang=lang)), True),
                 (_e(why), False),
             ]
         )
         bold.append(r.node.depth == 1)
     unit = card.unit or ("(không tên)" if vi else "(unnamed)")
     total = (
-        f"{_fmt(card.points, lang, d)}{'/' if vi else ' of '}{_fmt(card.max_points, lang, d)} "
+        f"{present(card.points, d, lang=lang)}{'/' if vi else ' of '}{present(card.max_points, d, lang=lang)} "
         + ("điểm — chỉ số " if vi else "points — index ")
-        + f"{_fmt(card.index, lang, d)}%"
+        + f"{present(card.index, d, lang=lang)}%"
     )
     if g is not None:
         total += (" — nhóm " if vi else " — group ") + (g.label.text(lang) if g.label else g.code)
@@ -269,19 +269,19 @@ def gaps_html(gaps: Any, lang: str = "vi", *, top: int | None = None) -> str:
                 (_e(g.code), False),
                 (_e(g.label(lang)), False),
                 (_e(g.domain), False),
-                (_e(_fmt(g.max, lang, d)), True),
-                (_e(_fmt(g.points, lang, d)), True),
-                (_e(_fmt(g.lost, lang, d)), True),
-                (_e(_fmt(share, lang, 1)), True),
+                (_e(present(g.max, d, lang=lang)), True),
+                (_e(present(g.points, d, lang=lang)), True),
+                (_e(present(g.lost, d, lang=lang)), True),
+                (_e(present(share, 1, lang=lang)), True),
                 (_e(g.cause(lang)), False),
             ]
         )
     title = (
-        f"Điểm bị mất của {card.unit or '(không tên)'}: {_fmt(total, lang, d)} điểm ở các tiêu chí "
-        f"(tổng: {_fmt(card.points, lang, d)}/{_fmt(card.max_points, lang, d)} điểm)"
+        f"Điểm bị mất của {card.unit or '(không tên)'}: {present(total, d, lang=lang)} điểm ở các tiêu chí "
+        f"(tổng: {present(card.points, d, lang=lang)}/{present(card.max_points, d, lang=lang)} điểm)"
         if vi
-        else f"Points lost by {card.unit or '(unnamed)'} in the items: {_fmt(total, lang, d)} "
-        f"(total: {_fmt(card.points, lang, d)} of {_fmt(card.max_points, lang, d)} points)"
+        else f"Points lost by {card.unit or '(unnamed)'} in the items: {present(total, d, lang=lang)} "
+        f"(total: {present(card.points, d, lang=lang)} of {present(card.max_points, d, lang=lang)} points)"
     )
     return f'<div><div style="font-weight:700">{_e(title)}</div>{_table(head, rows)}</div>'
 
@@ -323,9 +323,9 @@ def _gap_report_html(rep: GapReport, lang: str, top: int | None) -> str:
             (_e(g.code), False),
             (_e(g.label(lang)), False),
             (_e(g.domain), False),
-            (_e(_fmt(g.max, lang, d)), True),
-            (_e(_fmt(g.points, lang, d)), True),
-            (_e(_fmt(g.lost, lang, d)), True),
+            (_e(present(g.max, d, lang=lang)), True),
+            (_e(present(g.points, d, lang=lang)), True),
+            (_e(present(g.lost, d, lang=lang)), True),
             (_e(g.cause(lang)), False),
             (_e(", ".join(g.lead)), False),
             (_e(", ".join(g.cooperating)), False),
@@ -334,11 +334,11 @@ def _gap_report_html(rep: GapReport, lang: str, top: int | None) -> str:
         for g in items
     ]
     title = (
-        f"Điểm bị mất của {card.unit or '(không tên)'}: {_fmt(rep.leaf_lost, lang, d)} điểm ở "
-        f"{len(rep.items)} tiêu chí (tổng: {_fmt(card.points, lang, d)}/{_fmt(card.max_points, lang, d)} điểm)"
+        f"Điểm bị mất của {card.unit or '(không tên)'}: {present(rep.leaf_lost, d, lang=lang)} điểm ở "
+        f"{len(rep.items)} tiêu chí (tổng: {present(card.points, d, lang=lang)}/{present(card.max_points, d, lang=lang)} điểm)"
         if vi
-        else f"Points lost by {card.unit or '(unnamed)'}: {_fmt(rep.leaf_lost, lang, d)} in "
-        f"{len(rep.items)} items (total: {_fmt(card.points, lang, d)} of {_fmt(card.max_points, lang, d)} points)"
+        else f"Points lost by {card.unit or '(unnamed)'}: {present(rep.leaf_lost, d, lang=lang)} in "
+        f"{len(rep.items)} items (total: {present(card.points, d, lang=lang)} of {present(card.max_points, d, lang=lang)} points)"
     )
     return f'<div><div style="font-weight:700">{_e(title)}</div>{_table(head, rows)}</div>'
 
@@ -368,8 +368,8 @@ def ranking_html(ranking: Any, lang: str = "vi") -> str:
         row = [
             ("—" if r.place is None else str(r.place), True),
             (_e(r.unit), False),
-            (_e(_fmt(r.index, lang, d)), True),
-            (_e(_fmt(r.points, lang, d)), True),
+            (_e(present(r.index, d, lang=lang)), True),
+            (_e(present(r.points, d, lang=lang)), True),
             (_e(r.group or "—"), False),
         ]
         if has_prev:
@@ -379,7 +379,10 @@ def ranking_html(ranking: Any, lang: str = "vi") -> str:
             row += [
                 ("—" if r.previous_place is None else str(r.previous_place), True),
                 ("—" if ch is None else f"{arrow}{'+' if ch > 0 else ''}{ch}", True),
-                ("—" if ic is None else ("+" if ic > 0 else "") + _e(_fmt(ic, lang, d)), True),
+                (
+                    "—" if ic is None else ("+" if ic > 0 else "") + _e(present(ic, d, lang=lang)),
+                    True,
+                ),
             ]
         rows.append(row)
     rule = ranking.tie_rule if vi else ranking.tie_rule_en

@@ -5,9 +5,10 @@ The notebook HTML of a card is :func:`parindex.render.notebook.card_html`."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
-from ..card import present, present_vi
+from .._text import present
 
 if TYPE_CHECKING:
     from ..analysis.gaps import GapReport
@@ -23,7 +24,7 @@ _HEAD = {
 
 def _rows(card: ScoreCard, lang: str, depth: int | None) -> list[tuple[str, ...]]:
     d = card.methodology.rounding.decimals
-    p = present_vi if lang == "vi" else present
+    p = partial(present, lang=lang)
     rows: list[tuple[str, ...]] = []
     for r in card:
         if depth is not None and r.node.depth > depth:
@@ -72,10 +73,9 @@ def card_table(card: ScoreCard, *, lang: str = "vi", depth: int | None = None) -
             f" — kỳ {card.period}" if card.period else ""
         )
         title += f"\nBộ chỉ số: {m.title.vi} [{m.id}]"
-        total = (
-            f"TỔNG: {present_vi(card.points, d)}/{present_vi(card.max_points, d)} điểm — "
-            f"chỉ số {present_vi(card.index, d)}%"
-            + (f" — xếp nhóm {g.label.vi if g.label else g.code}" if g else "")
+        p = partial(present, decimals=d, lang="vi")
+        total = f"TỔNG: {p(card.points)}/{p(card.max_points)} điểm — chỉ số {p(card.index)}%" + (
+            f" — xếp nhóm {g.label.vi if g.label else g.code}" if g else ""
         )
         extra = []
         if card.missing:
@@ -114,7 +114,7 @@ def gaps_table(rep: GapReport, *, lang: str = "vi") -> str:
     """A plain-text list of the gaps of a report: code, lost, points of the maximum, lead unit,
     cause; then the points lost by the whole index."""
     vi = lang != "en"
-    p = present_vi if vi else present
+    p = partial(present, lang="vi" if vi else "en")
     head = (
         ("Mã", "Điểm mất", "Điểm đạt/tối đa", "Đơn vị chủ trì", "Nguyên nhân")
         if vi

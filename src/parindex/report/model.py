@@ -15,10 +15,11 @@ from typing import Any
 
 import attrs
 
+from .._text import present
 from ..analysis.compare import PeriodComparison, StageComparison
 from ..analysis.gaps import GapReport
 from ..analysis.rank import Ranking
-from ..card import NodeResult, ScoreCard, present, present_vi
+from ..card import NodeResult, ScoreCard
 from ..errors import ParIndexError
 
 __all__ = ["COLUMNS", "FORMATS", "WORDS", "Format", "Report", "register_format"]
@@ -169,7 +170,7 @@ class Report:
 
     def num(self, x: float | None) -> str:
         """A figure as shown: rounded half up, decimal comma in Vietnamese."""
-        return (present_vi if self.lang == "vi" else present)(x, self.decimals)
+        return present(x, self.decimals, lang=self.lang)
 
     @property
     def heading(self) -> str:

@@ -1,6 +1,7 @@
 """Presentation of estimates: a text table (Vietnamese by default), JSON and CSV.
 
-Numbers keep full precision in JSON; the table and CSV round half up to two decimals, as published.
+Numbers keep full precision in JSON; the table and CSV round half up to two decimals, as published
+(:func:`parindex.present`): the table with a decimal comma in Vietnamese, the CSV with a point.
 """
 
 from __future__ import annotations
@@ -8,9 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
-from decimal import ROUND_HALF_UP, Decimal
+import warnings
 
+from .._text import present
 from .estimate import Estimate, Estimates
 from .methodology import SurveyMethodology
 
@@ -24,12 +25,14 @@ _SMALL = {"vi": "ít trả lời", "en": "few answers"}
 _OVERALL = {"vi": "Chỉ số chung", "en": "Overall"}
 
 
-def round_half_up(x: float, decimals: int = 2) -> str:
-    """Round half up (as published) and format; '–' for a missing value."""
-    if x is None or not math.isfinite(x):
-        return "–"
-    q = Decimal(1).scaleb(-decimals)
-    return str(Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP))
+def round_half_up(x: float | None, decimals: int = 2) -> str:
+    """Deprecated: use :func:`parindex.present` (``present(x, decimals, lang="en")``)."""
+    warnings.warn(
+        "parindex.survey.output.round_half_up is deprecated; use parindex.present",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return present(x, decimals)
 
 
 def to_json(estimates: Estimates, *, indent: int | None = 2) -> str:
@@ -59,14 +62,14 @@ def to_csv(estimates: Estimates, *, items: bool = True) -> str:
                 key,
                 code,
                 e.kind,
-                round_half_up(e.value),
-                round_half_up(e.se, 4),
-                round_half_up(e.low),
-                round_half_up(e.high),
+                present(e.value),
+                present(e.se, 4),
+                present(e.low),
+                present(e.high),
                 e.n,
                 "yes" if e.small else "",
                 e.status,
-                "" if e.mean is None else round_half_up(e.mean, 4),
+                "" if e.mean is None else present(e.mean, 4),
             ]
         )
     return buf.getvalue()
@@ -90,8 +93,8 @@ def to_table(
             (
                 key,
                 name[:60],
-                round_half_up(e.value),
-                f"{round_half_up(e.low)}–{round_half_up(e.high)}",
+                present(e.value, lang=lang),
+                f"{present(e.low, lang=lang)}–{present(e.high, lang=lang)}",
                 str(e.n),
                 _SMALL[lang] if e.small else "",
             )

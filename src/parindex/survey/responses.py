@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import os
-import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -24,6 +23,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._text import nfc_strip
 from ..errors import MissingExtraError, SurveyError
 from ..methodology import yamlio
 from .methodology import SurveyMethodology
@@ -66,10 +66,6 @@ REASONS: Mapping[str, str] = MappingProxyType(
 )
 
 
-def nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s.strip())
-
-
 @attrs.frozen(eq=False)
 class Factor:
     """A categorical column: ``codes[i]`` indexes ``labels``."""
@@ -81,7 +77,7 @@ class Factor:
     def of(cls, values: Sequence[Any] | npt.NDArray[Any]) -> Factor:
         arr = np.asarray(values).astype(str)
         labels, codes = np.unique(arr, return_inverse=True)
-        return cls(tuple(nfc(str(x)) for x in labels), codes.astype(np.int32).reshape(-1))
+        return cls(tuple(nfc_strip(str(x)) for x in labels), codes.astype(np.int32).reshape(-1))
 
     def take(self, keep: npt.NDArray[np.bool_]) -> Factor:
         return Factor(self.labels, self.codes[keep])
@@ -382,7 +378,7 @@ def read_mapping(path: str | os.PathLike[str]) -> Mapping[str, str]:
     for k, v in cols.items():
         if v is not None and not isinstance(v, str | int | float):
             r.fail(f"mapping: column {k!r}: expected an item code or null", value=v)
-        out[nfc(str(k))] = "" if v is None else nfc(str(v))
+        out[nfc_strip(str(k))] = "" if v is None else nfc_strip(str(v))
     return MappingProxyType(out)
 
 
@@ -510,7 +506,7 @@ def _read_header(reader: Any, source: str) -> list[str]:
         header = next(reader)
     except StopIteration:
         raise SurveyError("the responses file is empty", file=source) from None
-    return [nfc(h.lstrip("\ufeff")) for h in header]
+    return [nfc_strip(h.lstrip("\ufeff")) for h in header]
 
 
 def iter_csv(
@@ -592,7 +588,7 @@ def _block_to_responses(
             on_error=on_error,
         )
         not_codes += nb
-    unit = np.asarray([nfc(x) for x in cols[attr_pos["unit"]]], dtype=str)
+    unit = np.asarray([nfc_strip(x) for x in cols[attr_pos["unit"]]], dtype=str)
     ids = (
         np.asarray(cols[attr_pos["respondent_id"]], dtype=str)
         if "respondent_id" in attr_pos
@@ -604,7 +600,7 @@ def _block_to_responses(
         else None
     )
     attrs_raw = {
-        k: np.asarray([nfc(x) for x in cols[i]], dtype=str)
+        k: np.asarray([nfc_strip(x) for x in cols[i]], dtype=str)
         for k, i in attr_pos.items()
         if k not in ("unit", "respondent_id", "weight")
     }
@@ -698,7 +694,7 @@ def from_dataframe(
         raise MissingExtraError.for_extra("pandas", "pandas", "reading a DataFrame") from None
     if not isinstance(frame, pd.DataFrame):
         raise SurveyError("expected a pandas DataFrame", value=type(frame).__name__)
-    header = _apply_mapping([nfc(str(c)) for c in frame.columns], mapping)
+    header = _apply_mapping([nfc_strip(str(c)) for c in frame.columns], mapping)
     attr_pos, item_pos = _split_columns(header, methodology, attributes, None)
     cols = list(frame.columns)
     answers = {

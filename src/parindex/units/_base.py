@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from typing import TypeAlias
 
 import attrs
 
+from .._text import fold_ascii
 from .._types import STATUSES, Status
 from ..errors import UnitError
 
@@ -40,12 +40,9 @@ _PREFIXES = ("thanhpho", "tinh", "tp")
 _SUFFIXES = ("province", "city")
 
 
-def _fold(text: str) -> str:
+def _compact(text: str) -> str:
     """Lower-case ASCII letters and digits only: diacritics removed, đ/Đ → d."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_ALNUM.sub("", bare.casefold())
+    return _NON_ALNUM.sub("", fold_ascii(text))
 
 
 def normalize_name(text: str) -> str:
@@ -61,7 +58,7 @@ def normalize_name(text: str) -> str:
     >>> normalize_name("Tỉnh Bình Định")
     'binhdinh'
     """
-    compact = _fold(text)
+    compact = _compact(text)
     changed = True
     while changed:
         changed = False

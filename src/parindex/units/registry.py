@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import itertools
 import re
-import unicodedata
 from collections.abc import Mapping
 from importlib import resources
 from types import MappingProxyType
@@ -20,6 +19,7 @@ from typing import Any, cast
 import attrs
 import yaml
 
+from .._text import nfc_strip
 from ..errors import UnitError
 from ._base import ONE_DAY, STATUSES, Province, ProvinceName, Region, Status, normalize_name
 
@@ -60,7 +60,7 @@ def _status(value: Any, where: str) -> Status:
 def _text(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _data_error(f"{where}: expected a non-empty text", value)
-    text = unicodedata.normalize("NFC", value.strip())
+    text = nfc_strip(value)
     if text != value:
         raise _data_error(f"{where}: text must be NFC and trimmed", value)
     return text

@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import difflib
 import io
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any, Literal, cast
 import attrs
 import yaml
 
+from .._text import nfc_strip
 from ..errors import UnitError
 from ._base import ONE_DAY, Province, as_date, fmt_day
 from .lookup import province
@@ -234,7 +234,7 @@ def _unit_list(
         units.append(
             Unit(
                 id=unit_id,
-                name=unicodedata.normalize("NFC", name.strip()),
+                name=nfc_strip(name),
                 type=cast(UnitType, unit_type),
             )
         )

@@ -47,6 +47,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from ..._text import fmt, num_text
 from ._band import Band, parse_band
 from ._base import (
     CLAMP_CODES,
@@ -63,9 +64,7 @@ from ._base import (
     Outcome,
     Rule,
     Target,
-    fmt,
     label_text,
-    num_text,
     points_text,
     unit_text,
 )

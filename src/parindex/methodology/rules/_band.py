@@ -10,8 +10,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ..._text import fmt, num_text
 from ...expr import excel_number
-from ._base import INF, fmt, num_text
+from ._base import INF
 
 __all__ = ["Band", "parse_band"]
 

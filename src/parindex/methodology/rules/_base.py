@@ -23,7 +23,6 @@ A rule kind implements, on its class:
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Protocol, Self
 
@@ -31,6 +30,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ..._text import fmt, fold_case
 from ...errors import AssessmentError, UnknownValueError
 from .. import yamlio
 
@@ -53,11 +53,8 @@ __all__ = [
     "Rule",
     "Target",
     "as_number",
-    "fmt",
-    "fold_text",
     "label_text",
     "need_max",
-    "num_text",
     "points_text",
     "unit_text",
 ]
@@ -194,12 +191,7 @@ class Choice:
 
     def matches(self, text: str) -> bool:
         """Whether ``text`` (a cell, a typed answer) is this choice, ignoring case."""
-        return fold_text(text) == fold_text(self.text)
-
-
-def fold_text(s: str) -> str:
-    """A text compared ignoring case, Unicode form and the spaces around it."""
-    return unicodedata.normalize("NFC", s).strip().casefold()
+        return fold_case(text) == fold_case(self.text)
 
 
 #: A target of :meth:`Rule.targets`: ``(kind, value, bound, threshold)``; ``kind`` is
@@ -239,25 +231,6 @@ def _points_of(result: Explained, lang: str) -> str:
 
 
 # -- numbers ------------------------------------------------------------------------------------
-
-
-def num_text(x: float) -> str:
-    """The shortest text that reads back as ``x`` (``66.0`` → ``66``), without an exponent."""
-    if x == 0:
-        return "0"
-    return str(np.format_float_positional(x, unique=True, trim="-"))
-
-
-def fmt(x: float | None, lang: str = "vi") -> str:
-    """Format a number for an officer: up to 4 decimals, trailing zeros dropped, vi decimal comma."""
-    if x is None:
-        return "?"
-    if math.isinf(x):
-        return "∞" if x > 0 else "-∞"
-    s = f"{x:.4f}".rstrip("0").rstrip(".")
-    if s in ("-0", ""):
-        s = "0"
-    return s.replace(".", ",") if lang == "vi" else s
 
 
 def bad(message: str, value: Any) -> AssessmentError:

@@ -6,9 +6,10 @@ from typing import Any
 
 import attrs
 
+from ..._text import fmt
 from .. import yamlio
 from ._band import Band, parse_band
-from ._base import INF, ValueReader, as_number, bad, fmt
+from ._base import INF, ValueReader, as_number, bad
 
 __all__ = ["NumberInput", "read_band", "read_number_input"]
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import attrs
 import numpy as np
 
+from ..._text import fmt
 from ...expr import excel_number
 from .. import yamlio
 from ._band import Band
@@ -21,7 +22,6 @@ from ._base import (
     Target,
     ValueReader,
     bad,
-    fmt,
     points_text,
     unit_text,
 )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import attrs
 import numpy as np
 
+from ..._text import fmt
 from ...expr import excel_number
 from .. import yamlio
 from ._base import (
@@ -25,7 +26,6 @@ from ._base import (
     ValueReader,
     as_number,
     bad,
-    fmt,
     label_text,
     need_max,
     points_text,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import attrs
 import numpy as np
 
+from ..._text import fmt
 from ...errors import ExpressionError, ParIndexError, ScoringError
 from ...expr import Expr, excel_number, parse
 from .. import yamlio
@@ -31,7 +32,6 @@ from ._base import (
     ValueReader,
     as_number,
     bad,
-    fmt,
     one,
     points_text,
 )

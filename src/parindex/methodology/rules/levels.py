@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import attrs
 import numpy as np
 
+from ..._text import fmt, fold_case
 from .. import yamlio
 from ._base import (
     I64,
@@ -20,8 +21,6 @@ from ._base import (
     Target,
     ValueReader,
     bad,
-    fmt,
-    fold_text,
     label_text,
     points_text,
 )
@@ -152,8 +151,8 @@ class LevelsRule(Rule):
         """The Vietnamese labels when they tell the levels apart (and none is ``reserved``),
         else ``code: label``."""
         texts = [lv.label.vi if lv.label is not None else lv.code for lv in self.levels]
-        folded = [fold_text(t) for t in texts]
-        if len(set(folded)) != len(folded) or fold_text(reserved) in folded:
+        folded = [fold_case(t) for t in texts]
+        if len(set(folded)) != len(folded) or fold_case(reserved) in folded:
             texts = [
                 lv.code if lv.label is None else f"{lv.code}: {lv.label.vi}" for lv in self.levels
             ]

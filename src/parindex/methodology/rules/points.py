@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import attrs
 import numpy as np
 
+from ..._text import fmt
 from .. import yamlio
 from ._base import (
     INF,
@@ -17,7 +18,6 @@ from ._base import (
     ValueReader,
     bad,
     check_numbers,
-    fmt,
     plain,
 )
 

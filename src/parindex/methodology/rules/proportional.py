@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import attrs
 import numpy as np
 
+from ..._text import fmt
 from ...expr import excel_number
 from .. import yamlio
 from ._band import Band
@@ -18,7 +19,6 @@ from ._base import (
     Rule,
     Target,
     ValueReader,
-    fmt,
     need_max,
     points_text,
     unit_text,

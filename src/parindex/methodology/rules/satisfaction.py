@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import attrs
 import numpy as np
 
+from ..._text import fmt
 from ...expr import excel_number
 from .. import yamlio
 from ._base import (
@@ -18,7 +19,6 @@ from ._base import (
     ValueReader,
     as_number,
     bad,
-    fmt,
     need_max,
     plain,
     points_text,

@@ -1,0 +1,117 @@
+"""Text and number helpers shared by every layer (the lowest layer: nothing of parindex here).
+
+Text
+    :func:`nfc` (Unicode normal form C), :func:`nfc_strip` (and without edge whitespace),
+    :func:`fold_case` (for case-insensitive lookups) and :func:`fold_ascii` (for lookups that
+    also ignore diacritics: "Đắk Lắk" → "dak lak").
+
+Numbers
+    :func:`num_text` is the lossless text of a number (it reads back as the same float),
+    :func:`fmt` the number in a rule or a message (up to 4 decimals, decimal comma in
+    Vietnamese), and :func:`present` a figure as published: rounded half up to ``decimals``,
+    with :data:`MISSING` for an unknown figure. :func:`publish_round` is the same rounding as a
+    number (to compare a rounded index with group thresholds or to rank ties).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+__all__ = [
+    "MISSING",
+    "fmt",
+    "fold_ascii",
+    "fold_case",
+    "nfc",
+    "nfc_strip",
+    "num_text",
+    "present",
+    "publish_round",
+]
+
+#: The one mark for a missing figure in published output (an em dash).
+MISSING = "—"
+
+
+# -- text ---------------------------------------------------------------------------------------
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode normal form C, not stripped."""
+    return unicodedata.normalize("NFC", text)
+
+
+def nfc_strip(text: str) -> str:
+    """``text`` in Unicode normal form C without leading or trailing whitespace.
+
+    Stripping before or after normalising gives the same text: no whitespace character composes
+    with a neighbour, and the whitespace characters that NFC changes stay whitespace.
+    """
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def fold_case(text: str) -> str:
+    """``text`` for case-insensitive lookups: NFC, stripped, case-folded (diacritics kept)."""
+    return nfc_strip(text).casefold()
+
+
+def fold_ascii(text: str) -> str:
+    """``text`` case-folded without diacritics (đ → d), for lookups that ignore both.
+
+    Compatibility characters are folded too (full-width letters, ligatures); spaces and
+    punctuation are kept: ``fold_ascii("Đắk Lắk") == "dak lak"``.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+# -- numbers ------------------------------------------------------------------------------------
+
+
+def num_text(x: float) -> str:
+    """The shortest text that reads back as ``x`` (``66.0`` → ``66``), without an exponent."""
+    if x == 0:
+        return "0"
+    return str(np.format_float_positional(x, unique=True, trim="-"))
+
+
+def fmt(x: float | None, lang: str = "vi") -> str:
+    """A number in a rule or a message: up to 4 decimals, trailing zeros dropped, a decimal
+    comma in Vietnamese; ``?`` for an unknown number."""
+    if x is None:
+        return "?"
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    s = f"{x:.4f}".rstrip("0").rstrip(".")
+    if s in ("-0", ""):
+        s = "0"
+    return s.replace(".", ",") if lang == "vi" else s
+
+
+def _half_up(x: float, decimals: int) -> Decimal:
+    # Half up on the shortest decimal text of x (repr), not on its binary value: 2.675 → 2.68.
+    d = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return abs(d) if d == 0 else d  # no negative zero
+
+
+def publish_round(x: float, decimals: int = 2) -> float:
+    """``x`` rounded half up to ``decimals`` as published (2.675 → 2.68), as a number."""
+    if not math.isfinite(x):
+        return float(x)
+    return float(_half_up(x, decimals))
+
+
+def present(x: float | None, decimals: int = 2, *, lang: str = "en") -> str:
+    """A figure as published: rounded half up to ``decimals`` (2.675 → ``2.68``), never ``-0.00``,
+    with a decimal comma for ``lang="vi"`` (``2,68``) and no thousands separator;
+    :data:`MISSING` for an unknown figure (``None`` or NaN)."""
+    if x is None or math.isnan(x):
+        return MISSING
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    s = f"{_half_up(x, decimals):.{decimals}f}"
+    return s.replace(".", ",") if lang == "vi" else s
