@@ -20,6 +20,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from .._text import present
 from ..analysis.gaps import GapReport, gaps
 from ..analysis.rank import rank
 from ..card import ScoreCard
@@ -91,9 +92,7 @@ def domain_profile(
         label=card.unit or _t(lang, "Đơn vị", "Unit"),
     )
     for yi, v in zip(y, values, strict=True):
-        text = _t(lang, "chưa rõ", "unknown") if math.isnan(v) else f"{v:.1f}%"
-        if lang == "vi":
-            text = text.replace(".", ",")
+        text = _t(lang, "chưa rõ", "unknown") if math.isnan(v) else present(v, 1, lang=lang) + "%"
         ax.text(101, yi, text, va="center", fontsize=8)
     if peer_list:
         means = []

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import unicodedata
 from typing import Any
 
 import attrs
 
+from ..._text import nfc_strip
 from ...assessment import STAGES, Assessment, Entry, is_na_text
 from ...assessment import maybe_number as _maybe_number
 from ...engine.resolve import resolve
@@ -35,7 +35,7 @@ __all__ = ["read_workbook"]
 
 
 def _text(v: Any) -> str:
-    return "" if v is None else unicodedata.normalize("NFC", str(v)).strip()
+    return "" if v is None else nfc_strip(str(v))
 
 
 def _empty(v: Any) -> bool:

@@ -4,8 +4,9 @@ the help sheet. A leaf's texts come from its rule (:meth:`~parindex.methodology.
 
 from __future__ import annotations
 
+from ..._text import fmt
 from ...methodology.model import Methodology, Node
-from ...methodology.rules import PointsRule, fmt
+from ...methodology.rules import PointsRule
 from .layout import NA_TEXT
 
 __all__ = ["guide_text", "help_lines", "how_to_enter", "level_name"]

@@ -9,11 +9,12 @@ from typing import Any
 
 import attrs
 
+from ..._text import fmt
 from ...assessment import STAGE_LABELS, STAGES, Assessment, Entry
 from ...engine.resolve import resolve
 from ...expr import excel_number
 from ...methodology.model import Methodology, Node
-from ...methodology.rules import INF, fmt
+from ...methodology.rules import INF
 from .._cells import column_letter as col
 from .excel import aggregate_formula, na_test, points_formula
 from .fingerprint import fingerprint
