@@ -17,12 +17,12 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import attrs
 import yaml
 
-from .._types import STATUSES, Label, LegalBasis
+from .._types import STATUSES, Label, LegalBasis, Status
 from ..errors import MethodologyError, ParIndexError
 
 __all__ = [
@@ -381,11 +381,11 @@ def read_label(r: Reader, key: str, value: Any) -> Label:
     return Label(nfc(vi.strip()), nfc(en.strip()) if en is not None else None)
 
 
-def read_status(r: Reader, key: str, value: Any) -> str:
+def read_status(r: Reader, key: str, value: Any) -> Status:
     s = r.check_type(key, value, str)
     if s not in STATUSES:
         r.fail_key(key, f"expected one of {', '.join(STATUSES)}", value=s)
-    return str(s)
+    return cast(Status, str(s))
 
 
 def read_legal(r: Reader, key: str, value: Any) -> LegalBasis:
@@ -438,7 +438,7 @@ class FileHeader:
     version: str
     years: tuple[int, ...]
     title: Label
-    status: str
+    status: Status
     legal_basis: LegalBasis
     source: str | None = None
     notes: tuple[str, ...] = ()
