@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import warnings
 
-__all__ = ["renamed"]
+__all__ = ["alias", "renamed"]
 
 
 def renamed(old: str, new: str, *, stacklevel: int = 3) -> None:
@@ -21,3 +21,14 @@ def renamed(old: str, new: str, *, stacklevel: int = 3) -> None:
         DeprecationWarning,
         stacklevel=stacklevel,
     )
+
+
+def alias(owner: str, old: str, new: str) -> property:
+    """A read-only property ``old`` that warns (see :func:`renamed`) and returns ``self.new``."""
+
+    def get(self: object) -> object:
+        renamed(f"{owner}.{old}", f"{owner}.{new}")
+        return getattr(self, new)
+
+    get.__doc__ = f"Deprecated: use :attr:`{new}`."
+    return property(get)

@@ -370,7 +370,7 @@ def ranking_html(ranking: Any, lang: str = "vi") -> str:
             (_e(r.unit), False),
             (_e(_fmt(r.index, lang, d)), True),
             (_e(_fmt(r.points, lang, d)), True),
-            (_e(r.group or "—"), False),
+            (_e(r.group_code or "—"), False),
         ]
         if has_prev:
             ch = r.place_change
@@ -382,5 +382,5 @@ def ranking_html(ranking: Any, lang: str = "vi") -> str:
                 ("—" if ic is None else ("+" if ic > 0 else "") + _e(_fmt(ic, lang, d)), True),
             ]
         rows.append(row)
-    rule = ranking.tie_rule if vi else ranking.tie_rule_en
+    rule = ranking.tie_rule_text("vi" if vi else "en")
     return f'<div>{_table(head, rows)}<div style="color:#555;font-size:12px">{_e(rule)}</div></div>'
