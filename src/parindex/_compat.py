@@ -6,9 +6,15 @@ A name that was public and is renamed keeps working for one release and warns wi
 
 from __future__ import annotations
 
+import functools
 import warnings
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
-__all__ = ["alias", "renamed"]
+__all__ = ["alias", "methodology_keyword", "renamed"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def renamed(old: str, new: str, *, stacklevel: int = 3) -> None:
@@ -32,3 +38,23 @@ def alias(owner: str, old: str, new: str) -> property:
 
     get.__doc__ = f"Deprecated: use :attr:`{new}`."
     return property(get)
+
+
+def methodology_keyword(func: Callable[P, R]) -> Callable[P, R]:
+    """Make ``methodology`` keyword-only in a reader whose old form took it second.
+
+    ``read_csv(path, methodology=m)`` is the form; the old ``read_csv(path, m)`` still works for
+    one release with a :class:`DeprecationWarning`.
+    """
+    name = func.__qualname__
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if len(args) == 2:
+            if "methodology" in kwargs:
+                raise TypeError(f"{name}() got the methodology twice")
+            renamed(f"{name}(source, methodology)", f"{name}(source, methodology=...)")
+            return func(args[0], methodology=args[1], **kwargs)  # type: ignore[arg-type]
+        return func(*args, **kwargs)
+
+    return wrapper

@@ -165,8 +165,7 @@ def test_period_comparison_with_places(m25: parindex.Methodology) -> None:
     before = _cards(m25, "example-province-assessments-2025-q2.yaml")
     pc = compare_periods(before[0], now[0], previous_peers=before, peers=now)
     assert (
-        round(pc.total.previous_points or 0, 9) == 70.7
-        and round(pc.total.points or 0, 9) == 72.62
+        round(pc.total.previous_points or 0, 9) == 70.7 and round(pc.total.points or 0, 9) == 72.62
     )
     assert (pc.total.previous_place, pc.total.place) == (3, 3)
     # 5.1 unchanged (3 of 6) but a peer moved: in Q2 only Bắc (80 %) had 6, the three others 3
