@@ -26,6 +26,7 @@ __all__ = [
     "Label",
     "Lang",
     "LegalBasis",
+    "MethodologyKind",
     "MissingPolicy",
     "NAPolicy",
     "Role",
@@ -66,6 +67,10 @@ ROLES: tuple[Role, ...] = ("regular", "bonus", "penalty")
 #: How a node adds up its children.
 Aggregate = Literal["sum", "capped"]
 AGGREGATES: tuple[Aggregate, ...] = ("sum", "capped")
+
+#: Which kind of methodology a loader is asked for: a scoring methodology, a survey
+#: methodology, or whichever the file is (``"any"``).
+MethodologyKind = Literal["scoring", "survey", "any"]
 
 #: How a ranking breaks ties: on the index as published (rounded) or on the exact index.
 TieRule = Literal["rounded", "exact"]
