@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _types
 from .errors import AssessmentError, MethodologyError
 from .methodology.yamlio import load_yaml
 
@@ -41,7 +42,9 @@ __all__ = [
     "read_assessments",
 ]
 
-STAGES: tuple[str, ...] = ("self", "survey", "appraisal1", "appraisal2")
+#: The stages in order; the values (and the ``Stage`` literal) are defined once in
+#: parindex._types, typed here as plain strings because stages are read from files as text.
+STAGES: tuple[str, ...] = _types.STAGES
 STAGE_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
         "self": ("Tự đánh giá", "Self-assessment"),

@@ -324,10 +324,10 @@ def compare_periods(
     rounded as published; each period's peers include the unit itself (added if absent).
     """
     if peers_before is not None:
-        renamed("compare_periods(peers_before=)", "compare_periods(previous_peers=)", stacklevel=2)
+        renamed("compare_periods(peers_before=)", "compare_periods(previous_peers=)")
         previous_peers = peers_before if previous_peers is None else previous_peers
     if peers_after is not None:
-        renamed("compare_periods(peers_after=)", "compare_periods(peers=)", stacklevel=2)
+        renamed("compare_periods(peers_after=)", "compare_periods(peers=)")
         peers = peers_after if peers is None else peers
     if before.methodology.id != after.methodology.id:
         raise ParIndexError(
