@@ -103,10 +103,10 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {platform.python_version()}, numpy {np.__version__}")
 
     def ours() -> Any:
-        return estimate(r, m, design="srs", aggregate_intervals=False)
+        return estimate(r, methodology=m, design="srs", aggregate_intervals=False)
 
     def ours_full() -> Any:
-        return estimate(r, m, design="srs")
+        return estimate(r, methodology=m, design="srs")
 
     def floor() -> Any:
         return answers.sum(axis=0, dtype=np.int64)

@@ -21,6 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from ._types import check_lang
+
 __all__ = [
     "MISSING",
     "fmt",
@@ -109,9 +111,10 @@ def present(x: float | None, decimals: int = 2, *, lang: str = "en") -> str:
     """A figure as published: rounded half up to ``decimals`` (2.675 → ``2.68``), never ``-0.00``,
     with a decimal comma for ``lang="vi"`` (``2,68``) and no thousands separator;
     :data:`MISSING` for an unknown figure (``None`` or NaN)."""
+    check_lang(lang)
     if x is None or math.isnan(x):
         return MISSING
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
     s = f"{_half_up(x, decimals):.{decimals}f}"
-    return s.replace(".", ",") if lang == "vi" else s
+    return s.replace(".", ",") if check_lang(lang) == "vi" else s

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from . import _hooks
+from . import _hooks, _types
 from ._text import fold_case, nfc, nfc_strip
 from .errors import AssessmentError, MethodologyError
 from .methodology.yamlio import load_yaml
@@ -43,7 +43,9 @@ __all__ = [
     "read_assessments",
 ]
 
-STAGES: tuple[str, ...] = ("self", "survey", "appraisal1", "appraisal2")
+#: The stages in order; the values (and the ``Stage`` literal) are defined once in
+#: parindex._types, typed here as plain strings because stages are read from files as text.
+STAGES: tuple[str, ...] = _types.STAGES
 #: stage → its position in :data:`STAGES` (the order in which later stages override earlier ones)
 STAGE_POSITION: Mapping[str, int] = MappingProxyType({s: i for i, s in enumerate(STAGES)})
 STAGE_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(

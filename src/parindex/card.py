@@ -13,7 +13,9 @@ from typing import Any
 import attrs
 
 from . import _hooks
+from ._compat import renamed
 from ._text import present, publish_round
+from ._types import Lang, check_lang
 from .errors import ParIndexError
 from .explain import explain
 from .methodology.model import ROOT, Group, Methodology, Node
@@ -120,10 +122,12 @@ class NodeResult:
         return self.adjusted_max - self.points
 
     def explain(self, lang: str = "vi") -> str:
-        return explain(self, lang)
+        """Why the node has its points, in Vietnamese (``"vi"``) or English (``"en"``)."""
+        return explain(self, check_lang(lang))
 
     @property
     def explanation(self) -> str:
+        """The Vietnamese text of :meth:`explain` (``explain("vi")``), the official language."""
         return explain(self, "vi")
 
     def to_dict(self) -> dict[str, Any]:
@@ -163,8 +167,10 @@ class NodeResult:
 class ScoreCard:
     """The score of one unit under one methodology.
 
-    ``card.points``, ``card.max_points``, ``card.index`` (percent), ``card.group``,
-    ``card["3.1"]`` (a :class:`NodeResult`), ``card.to_dict()``.
+    ``card.points``, ``card.max`` (the nominal maximum), ``card.adjusted_max`` (the maximum
+    after items that do not apply; ``card.max_points`` is the same figure, kept as a documented
+    alias), ``card.index`` (percent), ``card.group`` (a :class:`~parindex.methodology.model.Group`;
+    ``card.group_code`` its code), ``card["3.1"]`` (a :class:`NodeResult`), ``card.to_dict()``.
     """
 
     methodology: Methodology = attrs.field(repr=False)
@@ -188,12 +194,25 @@ class ScoreCard:
         return self.total.points
 
     @property
+    def max(self) -> float:
+        """The nominal maximum of the whole index (the methodology's scale)."""
+        return self.methodology.scale
+
+    @property
+    def adjusted_max(self) -> float | None:
+        """The maximum after dropping items that do not apply (:attr:`max` when none)."""
+        return self.total.adjusted_max
+
+    @property
     def max_points(self) -> float | None:
-        """The maximum after dropping items that do not apply (the scale when none)."""
+        """The same as :attr:`adjusted_max`: an alias kept (without a warning) because the
+        public API has always promised ``card.max_points``."""
         return self.total.adjusted_max
 
     @property
     def scale(self) -> float:
+        """Deprecated: use :attr:`max` (the nominal maximum)."""
+        renamed("ScoreCard.scale", "ScoreCard.max")
         return self.methodology.scale
 
     @property
@@ -212,6 +231,12 @@ class ScoreCard:
         if g is None or idx is None:
             return None
         return g.group_for(publish_round(idx, self.methodology.rounding.decimals))
+
+    @property
+    def group_code(self) -> str | None:
+        """The code of :attr:`group` (``None`` without a group), as flat rows and frames hold it."""
+        g = self.group
+        return g.code if g else None
 
     def __getitem__(self, code: str) -> NodeResult:
         try:
@@ -300,9 +325,10 @@ class ScoreCard:
             "upto": self.upto,
             "points": self.points,
             "max_points": self.max_points,
-            "scale": self.scale,
+            "scale": self.max,
             "index": self.index,
-            "group": g.code if g else None,
+            "group": g.code if g else None,  # the code, as before; also under "group_code"
+            "group_code": g.code if g else None,
             "missing": list(self.missing),
             "not_applicable": list(self.not_applicable),
             "clamped": list(self.clamped),
@@ -391,13 +417,13 @@ class ScoreCard:
         )
 
     # -- presentation: through parindex._hooks (render and io sit above the card) ----------------
-    def table(self, lang: str = "vi", *, depth: int | None = None) -> str:
+    def table(self, lang: Lang = "vi", *, depth: int | None = None) -> str:
         """A plain-text table of the card (Vietnamese by default; :func:`parindex.render.text.card_table`)."""
-        return _hooks.table(self, lang=lang, depth=depth)
+        return _hooks.table(self, lang=check_lang(lang), depth=depth)
 
-    def to_frame(self, lang: str = "vi", *, total: bool = True) -> Any:
+    def to_frame(self, lang: Lang = "vi", *, total: bool = True) -> Any:
         """One row per node as a pandas DataFrame (extra ``pandas``; :func:`parindex.io.card_to_frame`)."""
-        return _hooks.frame(self, lang=lang, total=total)
+        return _hooks.frame(self, lang=check_lang(lang), total=total)
 
     def _repr_html_(self) -> str:
         return _hooks.html(self)

@@ -163,15 +163,14 @@ def test_stage_comparison(m25: parindex.Methodology) -> None:
 def test_period_comparison_with_places(m25: parindex.Methodology) -> None:
     now = _cards(m25, "example-province-assessments-2025-q3.yaml")
     before = _cards(m25, "example-province-assessments-2025-q2.yaml")
-    pc = compare_periods(before[0], now[0], peers_before=before, peers_after=now)
+    pc = compare_periods(before[0], now[0], previous_peers=before, peers=now)
     assert (
-        round(pc.total.points_before or 0, 9) == 70.7
-        and round(pc.total.points_after or 0, 9) == 72.62
+        round(pc.total.previous_points or 0, 9) == 70.7 and round(pc.total.points or 0, 9) == 72.62
     )
-    assert (pc.total.place_before, pc.total.place_after) == (3, 3)
+    assert (pc.total.previous_place, pc.total.place) == (3, 3)
     # 5.1 unchanged (3 of 6) but a peer moved: in Q2 only Bắc (80 %) had 6, the three others 3
     # → place 2 (shared); in Q3 Bắc (82 %) and Đông (80 %) have 6 → place 3
-    assert (pc["5.1"].place_before, pc["5.1"].place_after, pc["5.1"].place_change) == (2, 3, -1)
+    assert (pc["5.1"].previous_place, pc["5.1"].place, pc["5.1"].place_change) == (2, 3, -1)
     # gains: 6.1 mean 3.8 → 3.9 (+22 × 0.1/4 = 0.55), 1.3 two late reports → one (+0.5),
     # 1.4 b 2 → 3 of 5 (+0.4), 3.1 93 % → 95.5 % (+0.25), 7.1 82 % → 84.2 % (+0.22)
     assert [(r.code, round(r.points_change or 0, 9)) for r in pc.gained()] == [

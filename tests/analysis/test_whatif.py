@@ -48,8 +48,8 @@ def test_changed_input_raises_index_group_and_place(
     # +3.85 from 15.95): 72.62 + 4 + 3.85 = 80.47 → group B, above Đông (84.20)? no: place 3 still
     w = what_if(card, {"3.2": 55, "6.1": 4.6}, peers=cards)
     assert round(w.after.points or 0, 9) == 80.47
-    assert (w.group_before, w.group_after) == ("C", "B")
-    assert (w.place_before, w.place_after) == (3, 3)
+    assert (w.previous_group_code, w.group_code) == ("C", "B")
+    assert (w.previous_place, w.place) == (3, 3)
     assert {c for c, _, _ in w.changed()} == {"", "3", "3.2", "6", "6.1"}
     # raising 2.1 where the appraisal decided: the change goes to the appraisal stage
     w2 = what_if(card, {"2.1": 100})
@@ -98,9 +98,9 @@ def test_methodology_change_in_memory(
     # Tỉnh Ví dụ: 3.2 (42 %) 6 → 7, 1.2 (85 % at appraisal) 2 → 1: 72.62 unchanged
     # Đông: 3.2 (45 %) 6 → 7, 1.2 (91 %) 4 → 2: 84.20 − 1 = 83.20; places stay
     assert round(w.after.points or 0, 9) == 72.62 and w.after["3.2"].points == 7
-    assert w.ranking_after is not None
-    assert round(w.ranking_after["Tỉnh Ví dụ Đông (example)"].points or 0, 9) == 83.2
-    assert (w.place_before, w.place_after) == (3, 3)
+    assert w.ranking is not None
+    assert round(w.ranking["Tỉnh Ví dụ Đông (example)"].points or 0, 9) == 83.2
+    assert (w.previous_place, w.place) == (3, 3)
     # a maximum lowered below a value already given is reported by the scoring
     with pytest.raises(parindex.AssessmentError, match="points must lie between 0 and 6"):
         what_if(cards[0], methodology=modify(m, {"8.1": {"max": 6}, "4.1": {"max": 12}}))

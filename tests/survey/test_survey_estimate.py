@@ -28,15 +28,15 @@ def sample(tiny: SurveyMethodology, n: int = 200, seed: int = 0) -> survey.Respo
 
 def test_by_nothing_and_by_two_attributes(tiny: SurveyMethodology) -> None:
     r = sample(tiny)
-    everyone = survey.estimate(r, tiny, by=())
+    everyone = survey.estimate(r, methodology=tiny, by=())
     assert [g.key for g in everyone.groups] == [()]
     assert everyone.groups[0].respondents == 200
-    both = survey.estimate(r, tiny, by=("unit", "group"))
+    both = survey.estimate(r, methodology=tiny, by=("unit", "group"))
     assert len(both.groups) == 4
     assert sum(g.respondents for g in both.groups) == 200
     assert both["X", "citizen"].key == ("X", "citizen")
     with pytest.raises(SurveyError, match="no attribute 'district'"):
-        survey.estimate(r, tiny, by=("district",))
+        survey.estimate(r, methodology=tiny, by=("district",))
     with pytest.raises(SurveyError, match="no group"):
         both.group("Z", "citizen")
 
@@ -51,12 +51,12 @@ def test_bootstrap_over_chunks_without_psu(tiny: SurveyMethodology) -> None:
         )
         for s in range(0, 120, 50)
     ]
-    est = survey.estimate(iter(chunks), tiny, design="bootstrap", replicates=50, seed=3)
+    est = survey.estimate(iter(chunks), methodology=tiny, design="bootstrap", replicates=50, seed=3)
     whole = survey.estimate(
         survey.from_arrays(
             tiny, {c: r.answers[:, j] for j, c in enumerate(r.items)}, unit=r.unit.values()
         ),
-        tiny,
+        methodology=tiny,
         design="bootstrap",
         replicates=50,
         seed=3,
@@ -68,27 +68,27 @@ def test_bootstrap_over_chunks_without_psu(tiny: SurveyMethodology) -> None:
 def test_options_are_checked(tiny: SurveyMethodology) -> None:
     r = sample(tiny)
     with pytest.raises(SurveyError, match="design must be"):
-        survey.estimate(r, tiny, design="jackknife")  # type: ignore[arg-type]
+        survey.estimate(r, methodology=tiny, design="jackknife")  # type: ignore[arg-type]
     with pytest.raises(SurveyError, match="single_psu must be"):
-        survey.estimate(r, tiny, single_psu="merge")  # type: ignore[arg-type]
+        survey.estimate(r, methodology=tiny, single_psu="merge")  # type: ignore[arg-type]
     with pytest.raises(SurveyError, match="overall must be"):
-        survey.estimate(r, tiny, overall="zz")
+        survey.estimate(r, methodology=tiny, overall="zz")
     with pytest.raises(SurveyError, match="no respondents"):
-        survey.estimate(iter([]), tiny)
+        survey.estimate(iter([]), methodology=tiny)
 
 
 def test_weights_are_ignored_by_srs_and_used_by_taylor(tiny: SurveyMethodology) -> None:
     r = sample(tiny)
-    srs = survey.estimate(r, tiny)
-    tay = survey.estimate(r, tiny, design="taylor")
+    srs = survey.estimate(r, methodology=tiny)
+    tay = survey.estimate(r, methodology=tiny, design="taylor")
     assert not srs.weighted and tay.weighted
     assert srs["X"]["a"].value != pytest.approx(tay["X"]["a"].value)
-    unweighted = survey.estimate(r, tiny, design="taylor", weights=False)
+    unweighted = survey.estimate(r, methodology=tiny, design="taylor", weights=False)
     assert unweighted["X"]["a"].value == pytest.approx(srs["X"]["a"].value)
 
 
 def test_output_formats(tiny: SurveyMethodology) -> None:
-    est = survey.estimate(sample(tiny), tiny)
+    est = survey.estimate(sample(tiny), methodology=tiny)
     table = survey.to_table(est, tiny)
     assert table.splitlines()[0].startswith("Nhóm")
     assert "Overall" in survey.to_table(est, tiny, lang="en")
@@ -104,7 +104,7 @@ def test_output_formats(tiny: SurveyMethodology) -> None:
 
 def test_table_decimal_comma_in_vietnamese(tiny: SurveyMethodology) -> None:
     """The survey table rounds like the score cards: a decimal comma in Vietnamese."""
-    est = survey.estimate(sample(tiny), tiny)
+    est = survey.estimate(sample(tiny), methodology=tiny)
     overall = est.groups[0].overall
     vi = survey.to_table(est, tiny)
     en = survey.to_table(est, tiny, lang="en")
@@ -131,7 +131,7 @@ def test_missing_pandas_names_the_extra(
     with pytest.raises(MissingExtraError, match=r"parindex\[pandas\]"):
         survey.from_dataframe(tiny, object())
     with pytest.raises(MissingExtraError, match=r"parindex\[parquet\]"):
-        survey.read_parquet("x.parquet", tiny)
+        survey.read_parquet("x.parquet", methodology=tiny)
 
 
 def test_importing_the_survey_module_needs_no_pandas() -> None:
@@ -147,8 +147,8 @@ def test_importing_the_survey_module_needs_no_pandas() -> None:
 
 def test_srs_item_se_does_not_depend_on_aggregate_intervals(tiny: SurveyMethodology) -> None:
     r = sample(tiny)
-    full = survey.estimate(r, tiny)
-    light = survey.estimate(r, tiny, aggregate_intervals=False)
+    full = survey.estimate(r, methodology=tiny)
+    light = survey.estimate(r, methodology=tiny, aggregate_intervals=False)
     for unit in ("X", "Y"):
         for item in "abc":
             assert light[unit][item].se == pytest.approx(full[unit][item].se, rel=1e-9)
@@ -187,7 +187,7 @@ def test_both_counting_paths_against_a_direct_count(parse_text: Any, shuffle: bo
     if shuffle:
         p = rng.permutation(n)
         q, r, unit = q[p], r[p], unit[p]
-    est = survey.estimate(survey.from_arrays(m, {"q": q, "r": r}, unit=unit), m)
+    est = survey.estimate(survey.from_arrays(m, {"q": q, "r": r}, unit=unit), methodology=m)
     for u in ("A", "B", "C"):
         sel = unit == u
         qv = q[sel][np.isin(q[sel], [1, 2, 3, 4, 5])]

@@ -40,7 +40,7 @@ def responses(m: SurveyMethodology) -> survey.Responses:
 
 
 def test_point_estimates(tiny: SurveyMethodology) -> None:
-    est = survey.estimate(responses(tiny), tiny)
+    est = survey.estimate(responses(tiny), methodology=tiny)
     g = est["X"]
     assert g["a"].value == pytest.approx(50.0)
     assert g["a"].mean == pytest.approx(3.25)
@@ -59,9 +59,9 @@ def test_point_estimates(tiny: SurveyMethodology) -> None:
         "blank": 1,
         "excluded": 0,
     }
-    flat = survey.estimate(responses(tiny), tiny, overall="items")
+    flat = survey.estimate(responses(tiny), methodology=tiny, overall="items")
     assert flat["X"].overall.value == pytest.approx(500 / 9)  # 55.5556
-    one = survey.estimate(responses(tiny), tiny, overall="c")
+    one = survey.estimate(responses(tiny), methodology=tiny, overall="c")
     assert one["X"].overall.value == pytest.approx(50.0)
 
 
@@ -70,7 +70,7 @@ def test_wilson_interval_by_hand(tiny: SurveyMethodology) -> None:
     # denominator 1 + z²/n = 1.960365; centre (0.5 + z²/8) / 1.960365 = 0.5
     # half-width z / 1.960365 × sqrt(0.25/4 + z²/64) = 0.999795 × 0.350033 = 0.349961
     # → 15.0039 % to 84.9961 %
-    est = survey.estimate(responses(tiny), tiny)
+    est = survey.estimate(responses(tiny), methodology=tiny)
     a = est["X"]["a"]
     assert a.low == pytest.approx(15.0039, abs=1e-3)
     assert a.high == pytest.approx(84.9961, abs=1e-3)
@@ -89,7 +89,7 @@ def test_linearised_standard_error_of_a_factor_by_hand(tiny: SurveyMethodology) 
     #   r5: 0 (no valid answer to a or b)
     # Σz = 0; Σz² = 0.0139371 + 0.0023630 + 0.0039063 + 0.0000482 = 0.0202546
     # Var = n/(n−1) Σz² = 5/4 × 0.0202546 = 0.0253182; SE = 0.159117 → 15.9117 points
-    est = survey.estimate(responses(tiny), tiny)
+    est = survey.estimate(responses(tiny), methodology=tiny)
     f1 = est["X"]["F1"]
     assert f1.se == pytest.approx(15.9117, abs=1e-3)
     z = 1.959964
@@ -100,7 +100,7 @@ def test_weighted_rate_by_hand(tiny: SurveyMethodology) -> None:
     # weights 1, 2, 3, 4, 5 on item a: valid answers of r1..r4 (weights 1+2+3+4 = 10),
     # satisfied r1, r2 (1 + 2 = 3) → 30 %
     r = survey.from_arrays(tiny, ANSWERS, unit=["X"] * 5, weight=[1, 2, 3, 4, 5])
-    est = survey.estimate(r, tiny, design="taylor")
+    est = survey.estimate(r, methodology=tiny, design="taylor")
     assert est["X"]["a"].value == pytest.approx(30.0)
     assert est.weighted
 
@@ -111,7 +111,7 @@ def test_2023_overall_is_the_mean_of_policy_and_services() -> None:
     cols: dict[str, list[int]] = {}
     for item in m.items:
         cols[item] = [5, 1] if item.startswith("P") else [4, 5]
-    est = survey.estimate(survey.from_arrays(m, cols, unit=["HN", "HN"]), m)
+    est = survey.estimate(survey.from_arrays(m, cols, unit=["HN", "HN"]), methodology=m)
     g = est["HN"]
     assert g["CS"].value == pytest.approx(50.0)
     assert g["DV"].value == pytest.approx(100.0)
@@ -137,7 +137,7 @@ def test_conversions_by_hand() -> None:
 
 
 def test_survey_stage_values(tiny: SurveyMethodology) -> None:
-    est = survey.estimate(responses(tiny), tiny)
+    est = survey.estimate(responses(tiny), methodology=tiny)
     values = survey.survey_stage_values(
         est,
         {"8.1": ("percent", "overall"), "8.2": ("mean", "a"), "8.3": ("percent", "F2")},
@@ -154,9 +154,9 @@ def test_bootstrap_reproducible_and_close_to_taylor(tiny: SurveyMethodology) -> 
     cols = {c: rng.choice([1, 2, 3, 4, 5, 8], size=n) for c in ("a", "b", "c")}
     attrs = {"stratum": rng.choice(["s1", "s2"], n), "psu": rng.integers(0, 8, n).astype(str)}
     r = survey.from_arrays(tiny, cols, unit=["X"] * n, attributes=attrs)
-    b1 = survey.estimate(r, tiny, design="bootstrap", replicates=400, seed=1)
-    b2 = survey.estimate(r, tiny, design="bootstrap", replicates=400, seed=1)
-    t = survey.estimate(r, tiny, design="taylor")
+    b1 = survey.estimate(r, methodology=tiny, design="bootstrap", replicates=400, seed=1)
+    b2 = survey.estimate(r, methodology=tiny, design="bootstrap", replicates=400, seed=1)
+    t = survey.estimate(r, methodology=tiny, design="taylor")
     assert b1["X"].overall == b2["X"].overall
     assert b1["X"].overall.se == pytest.approx(t["X"].overall.se, rel=0.3)
     assert b1["X"].overall.low < b1["X"].overall.value < b1["X"].overall.high

@@ -11,7 +11,7 @@ from parindex.survey import SurveyMethodology, load_methodology
 
 def test_shipped_files_load_through_the_registry() -> None:
     for ident in ("vn-moha/sipas/2017", "vn-moha/sipas/2023"):
-        m = registry.load(ident)
+        m = registry.load(ident, kind="survey")
         assert isinstance(m, SurveyMethodology)
         assert m.id == ident
         assert m.complete is False  # criteria or contents not public
@@ -43,7 +43,7 @@ def test_2017_criteria_split_is_marked_inferred() -> None:
 
 
 def test_load_by_scheme_and_year() -> None:
-    assert registry.load("vn-moha/sipas", year=2024).id == "vn-moha/sipas/2023"
+    assert registry.load("vn-moha/sipas", year=2024, kind="survey").id == "vn-moha/sipas/2023"
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ def test_row_order_does_not_matter(tiny: SurveyMethodology, data) -> None:  # ty
             unit=[units[i] for i in order],
             weight=[weights[i] for i in order],
         )
-        ests.append(survey.estimate(r, tiny, design="taylor"))
+        ests.append(survey.estimate(r, methodology=tiny, design="taylor"))
     _same(*ests)
 
 
@@ -61,21 +61,21 @@ def test_row_order_does_not_matter(tiny: SurveyMethodology, data) -> None:  # ty
 def test_chunks_add_up(tiny: SurveyMethodology, data, size: int) -> None:  # type: ignore[no-untyped-def]
     cols, units, _ = data
     n = len(units)
-    whole = survey.estimate(survey.from_arrays(tiny, cols, unit=units), tiny)
+    whole = survey.estimate(survey.from_arrays(tiny, cols, unit=units), methodology=tiny)
     chunks = [
         survey.from_arrays(
             tiny, {k: v[s : s + size] for k, v in cols.items()}, unit=units[s : s + size]
         )
         for s in range(0, n, size)
     ]
-    _same(whole, survey.estimate(iter(chunks), tiny))
+    _same(whole, survey.estimate(iter(chunks), methodology=tiny))
 
 
 @settings(max_examples=60, deadline=None)
 @given(survey_data())
 def test_estimates_and_intervals_are_bounded(tiny: SurveyMethodology, data) -> None:  # type: ignore[no-untyped-def]
     cols, units, _ = data
-    est = survey.estimate(survey.from_arrays(tiny, cols, unit=units), tiny)
+    est = survey.estimate(survey.from_arrays(tiny, cols, unit=units), methodology=tiny)
     for g in est.groups:
         for e in (g.overall, *g.nodes.values()):
             if np.isnan(e.value):
@@ -108,6 +108,8 @@ def test_streamed_and_in_memory_taylor_agree(tiny: SurveyMethodology, data, size
             attributes={"stratum": strata[s:e]},
         )
 
-    whole = survey.estimate(part(0, n), tiny, design="taylor", single_psu="skip")
+    whole = survey.estimate(part(0, n), methodology=tiny, design="taylor", single_psu="skip")
     chunks = [part(s, s + size) for s in range(0, n, size)]
-    _same(whole, survey.estimate(iter(chunks), tiny, design="taylor", single_psu="skip"))
+    _same(
+        whole, survey.estimate(iter(chunks), methodology=tiny, design="taylor", single_psu="skip")
+    )

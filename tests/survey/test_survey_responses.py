@@ -22,7 +22,7 @@ GOOD = "1,X,citizen,h1,p1,1.5,5,4,1\n2,X,citizen,h1,p2,2,4,2,8\n3,Y,business,h1,
 
 
 def test_csv_round_trip(tmp_path: Path, tiny: SurveyMethodology) -> None:
-    r = survey.read_csv(write(tmp_path, GOOD), tiny)
+    r = survey.read_csv(write(tmp_path, GOOD), methodology=tiny)
     assert r.n == 3 and r.items == ("a", "b", "c")
     assert r.answers.dtype == np.int8
     assert r.unit.labels == ("X", "Y")
@@ -53,7 +53,7 @@ def test_bad_input_names_row_column_and_value(
     message: str,
 ) -> None:
     with pytest.raises(SurveyError, match=message) as info:
-        survey.read_csv(write(tmp_path, body), tiny)
+        survey.read_csv(write(tmp_path, body), methodology=tiny)
     err = info.value
     assert err.row == row
     assert err.code == column
@@ -67,7 +67,7 @@ def test_bad_input_names_row_column_and_value(
 def test_unknown_item_column(tmp_path: Path, tiny: SurveyMethodology) -> None:
     p = write(tmp_path, "1,X,5\n", header="respondent_id,unit,zz\n")
     with pytest.raises(SurveyError, match="unknown item column 'zz'"):
-        survey.read_csv(p, tiny)
+        survey.read_csv(p, methodology=tiny)
 
 
 def test_skip_counts_every_excluded_answer(tmp_path: Path, tiny: SurveyMethodology) -> None:
@@ -78,14 +78,14 @@ def test_skip_counts_every_excluded_answer(tmp_path: Path, tiny: SurveyMethodolo
         "4,X,c,h1,p1,-2,5,,1\n"  # negative weight: two answers go
         "5,X,c,h1,p1,1,x,4,1\n"  # not a code
     )
-    r = survey.read_csv(write(tmp_path, body), tiny, on_error="skip")
+    r = survey.read_csv(write(tmp_path, body), methodology=tiny, on_error="skip")
     assert r.n == 3
     ex = r.excluded
     assert dict(ex.respondents) == {"duplicate_id": 1, "bad_weight": 1}
     assert ex.answers["out_of_scale"] == 2
     assert ex.answers["not_a_code"] == 1
     assert ex.answers["respondent_excluded"] == 5
-    est = survey.estimate(r, tiny)
+    est = survey.estimate(r, methodology=tiny)
     assert est.excluded == ex
     assert est["X"].answers["excluded"] == 3  # 6, 7 and x, kept as excluded answers
     assert "answer code outside" in ex.describe()
@@ -101,8 +101,10 @@ def test_chunks_give_the_same_estimates_and_catch_duplicates_across_chunks(
         for i in range(300)
     ]
     p = write(tmp_path, "\n".join(lines) + "\n")
-    whole = survey.estimate(survey.read_csv(p, tiny), tiny, design="taylor")
-    chunked = survey.estimate(survey.iter_csv(p, tiny, chunk_rows=37), tiny, design="taylor")
+    whole = survey.estimate(survey.read_csv(p, methodology=tiny), methodology=tiny, design="taylor")
+    chunked = survey.estimate(
+        survey.iter_csv(p, methodology=tiny, chunk_rows=37), methodology=tiny, design="taylor"
+    )
     for g1, g2 in zip(whole.groups, chunked.groups, strict=True):
         assert g1.key == g2.key
         for code in g1.nodes:
@@ -110,7 +112,7 @@ def test_chunks_give_the_same_estimates_and_catch_duplicates_across_chunks(
             assert g1[code].se == pytest.approx(g2[code].se, rel=1e-9)
     p2 = write(tmp_path, "\n".join([*lines, lines[0]]) + "\n")
     with pytest.raises(SurveyError, match="already seen") as info:
-        survey.estimate(survey.iter_csv(p2, tiny, chunk_rows=50), tiny)
+        survey.estimate(survey.iter_csv(p2, methodology=tiny, chunk_rows=50), methodology=tiny)
     assert info.value.row == 302
 
 
@@ -121,7 +123,7 @@ def test_mapping_file(tmp_path: Path, tiny: SurveyMethodology) -> None:
         encoding="utf-8",
     )
     p = write(tmp_path, "1,X,5,4,1,hi\n", header="respondent_id,unit,Q1,Q2,Q3,note\n")
-    r = survey.read_csv(p, tiny, mapping=m)
+    r = survey.read_csv(p, methodology=tiny, mapping=m)
     assert r.items == ("a", "b", "c")
 
 
@@ -146,7 +148,7 @@ def test_dataframe_and_parquet(tmp_path: Path, tiny: SurveyMethodology) -> None:
     pytest.importorskip("pyarrow")
     path = tmp_path / "r.parquet"
     frame.to_parquet(path)
-    r2 = survey.read_parquet(path, tiny)
+    r2 = survey.read_parquet(path, methodology=tiny)
     assert r2.answers.tolist() == r.answers.tolist()
 
 
@@ -155,9 +157,9 @@ def test_example_data_reads_and_estimates() -> None:
     m = survey.load_methodology(root / "example-province-departments-methodology.yaml")
     r = survey.read_csv(
         root / "example-province-departments-responses.csv",
-        m,
+        methodology=m,
         mapping=root / "example-province-departments-mapping.yaml",
     )
-    est = survey.estimate(r, m, design="taylor")
+    est = survey.estimate(r, methodology=m, design="taylor")
     assert len(est.groups) == 16
     assert est["BQLKCN"].overall.small

@@ -68,7 +68,7 @@ def test_taylor_with_strata_psu_and_weights_matches_samplics(tiny, seed: int) ->
         weight=d["weight"],
         attributes={"stratum": d["stratum"], "psu": d["psu"]},
     )
-    est = survey.estimate(r, tiny, design="taylor")
+    est = survey.estimate(r, methodology=tiny, design="taylor")
     psu_id = np.char.add(np.char.add(d["stratum"], "/"), d["psu"])  # PSUs nested in strata
     for item in "abc":
         point, se = samplics_ratio(
@@ -89,8 +89,10 @@ def test_taylor_without_psu_and_srs_match_samplics(tiny) -> None:
         weight=d["weight"],
         attributes={"stratum": d["stratum"]},
     )
-    est = survey.estimate(r, tiny, design="taylor")
-    srs = survey.estimate(survey.from_arrays(tiny, {c: d[c] for c in "abc"}, unit=d["unit"]), tiny)
+    est = survey.estimate(r, methodology=tiny, design="taylor")
+    srs = survey.estimate(
+        survey.from_arrays(tiny, {c: d[c] for c in "abc"}, unit=d["unit"]), methodology=tiny
+    )
     for item in "abc":
         _, se = samplics_ratio(d, item, samp_weight=d["weight"], stratum=d["stratum"])
         _, se_srs = samplics_ratio(d, item)
@@ -111,8 +113,8 @@ def test_single_psu_skip_matches_samplics_and_error_names_the_stratum(tiny) -> N
         attributes={"stratum": d["stratum"], "psu": d["psu"]},
     )
     with pytest.raises(SurveyError, match="stratum 'h3' has only one"):
-        survey.estimate(r, tiny, design="taylor", single_psu="error")
-    est = survey.estimate(r, tiny, design="taylor", single_psu="skip")
+        survey.estimate(r, methodology=tiny, design="taylor", single_psu="error")
+    est = survey.estimate(r, methodology=tiny, design="taylor", single_psu="skip")
     psu_id = np.char.add(np.char.add(d["stratum"], "/"), d["psu"])
     _, se = samplics_ratio(
         d,
@@ -124,7 +126,7 @@ def test_single_psu_skip_matches_samplics_and_error_names_the_stratum(tiny) -> N
     )
     for unit in ("U1", "U2", "U3"):
         assert est[unit]["a"].se / 100 == pytest.approx(se[unit], rel=1e-9)
-    centred = survey.estimate(r, tiny, design="taylor", single_psu="center")
+    centred = survey.estimate(r, methodology=tiny, design="taylor", single_psu="center")
     assert centred["U1"]["a"].se >= est["U1"]["a"].se
 
 
@@ -138,7 +140,7 @@ def test_aggregate_se_matches_a_respondent_level_linearisation(tiny) -> None:
         weight=d["weight"],
         attributes={"stratum": d["stratum"], "psu": d["psu"]},
     )
-    est = survey.estimate(r, tiny, design="taylor")
+    est = survey.estimate(r, methodology=tiny, design="taylor")
     w = d["weight"]
     for unit in ("U1", "U2", "U3"):
         dom = d["unit"] == unit

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from .._compat import alias, renamed
 from .._text import publish_round
 from ..assessment import STAGES
 from ..card import ScoreCard
@@ -192,47 +193,61 @@ def compare_stages(card: ScoreCard) -> StageComparison:
 
 @attrs.frozen
 class PeriodRow:
+    """One node in two periods: the figures of the later period (``points``, ``index``,
+    ``adjusted_max``, ``place``) and of the earlier one (``previous_*``), as on a rank row."""
+
     code: str
     label: Label
     depth: int
-    max_before: float | None
-    max_after: float | None
-    points_before: float | None
-    points_after: float | None
-    index_before: float | None
-    index_after: float | None
-    place_before: int | None = None
-    place_after: int | None = None
+    previous_adjusted_max: float | None
+    adjusted_max: float | None
+    previous_points: float | None
+    points: float | None
+    previous_index: float | None
+    index: float | None
+    previous_place: int | None = None
+    place: int | None = None
+
+    # the names before the vocabulary was made one (deprecated, one release)
+    max_before = alias("PeriodRow", "max_before", "previous_adjusted_max")
+    max_after = alias("PeriodRow", "max_after", "adjusted_max")
+    points_before = alias("PeriodRow", "points_before", "previous_points")
+    points_after = alias("PeriodRow", "points_after", "points")
+    index_before = alias("PeriodRow", "index_before", "previous_index")
+    index_after = alias("PeriodRow", "index_after", "index")
+    place_before = alias("PeriodRow", "place_before", "previous_place")
+    place_after = alias("PeriodRow", "place_after", "place")
 
     @property
     def points_change(self) -> float | None:
-        return _diff(self.points_before, self.points_after)
+        return _diff(self.previous_points, self.points)
 
     @property
     def index_change(self) -> float | None:
-        return _diff(self.index_before, self.index_after)
+        return _diff(self.previous_index, self.index)
 
     @property
     def place_change(self) -> int | None:
         """Places gained (positive) or lost (negative)."""
-        if self.place_before is None or self.place_after is None:
+        if self.previous_place is None or self.place is None:
             return None
-        return self.place_before - self.place_after
+        return self.previous_place - self.place
 
     def to_dict(self) -> dict[str, Any]:
+        # the keys are those of 0.1.0 (stable output)
         return {
             "code": self.code or "TOTAL",
             "label": self.label.to_dict(),
-            "max_before": self.max_before,
-            "max_after": self.max_after,
-            "points_before": self.points_before,
-            "points_after": self.points_after,
+            "max_before": self.previous_adjusted_max,
+            "max_after": self.adjusted_max,
+            "points_before": self.previous_points,
+            "points_after": self.points,
             "points_change": self.points_change,
-            "index_before": self.index_before,
-            "index_after": self.index_after,
+            "index_before": self.previous_index,
+            "index_after": self.index,
             "index_change": self.index_change,
-            "place_before": self.place_before,
-            "place_after": self.place_after,
+            "place_before": self.previous_place,
+            "place_after": self.place,
             "place_change": self.place_change,
         }
 
@@ -278,7 +293,7 @@ def _leaf(pc: PeriodComparison, r: PeriodRow) -> bool:
     return pc.after.methodology[r.code].is_leaf
 
 
-def _places(unit: str, cards: Sequence[ScoreCard], code: str, decimals: int) -> int | None:
+def _place(unit: str, cards: Sequence[ScoreCard], code: str, decimals: int) -> int | None:
     """Competition rank (1, 2, 2, 4) of ``unit`` on node ``code``, by the rounded index."""
     keyed = []
     for c in cards:
@@ -295,15 +310,26 @@ def compare_periods(
     before: ScoreCard,
     after: ScoreCard,
     *,
+    previous_peers: Iterable[ScoreCard] | None = None,
+    peers: Iterable[ScoreCard] | None = None,
     peers_before: Iterable[ScoreCard] | None = None,
     peers_after: Iterable[ScoreCard] | None = None,
 ) -> PeriodComparison:
     """Per node: points and index in each period, and with peers the place on each node.
 
+    ``before`` is the card of the earlier period, ``after`` the later one; ``previous_peers``
+    and ``peers`` are the cards of the other units in each period (the same words as
+    :func:`parindex.report.build_report`; ``peers_before``/``peers_after`` are deprecated).
     Both cards must be scored under the same methodology (for two versions, use
     :func:`compare_versions` with a crosswalk). The places are competition ranks on the index
     rounded as published; each period's peers include the unit itself (added if absent).
     """
+    if peers_before is not None:
+        renamed("compare_periods(peers_before=)", "compare_periods(previous_peers=)")
+        previous_peers = peers_before if previous_peers is None else previous_peers
+    if peers_after is not None:
+        renamed("compare_periods(peers_after=)", "compare_periods(peers=)")
+        peers = peers_after if peers is None else peers
     if before.methodology.id != after.methodology.id:
         raise ParIndexError(
             f"the two periods were scored under {before.methodology.id} and "
@@ -311,9 +337,9 @@ def compare_periods(
             value=[before.methodology.id, after.methodology.id],
         )
     pb = pa = None
-    if peers_before is not None and peers_after is not None:
-        pb = [c for c in peers_before if c.unit != before.unit] + [before]
-        pa = [c for c in peers_after if c.unit != after.unit] + [after]
+    if previous_peers is not None and peers is not None:
+        pb = [c for c in previous_peers if c.unit != before.unit] + [before]
+        pa = [c for c in peers if c.unit != after.unit] + [after]
         for c in (*pb, *pa):
             if c.methodology.id != after.methodology.id:
                 raise ParIndexError(
@@ -336,8 +362,8 @@ def compare_periods(
                 r.points,
                 b.index,
                 r.index,
-                _places(before.unit, pb, r.code, d) if pb is not None else None,
-                _places(after.unit, pa, r.code, d) if pa is not None else None,
+                _place(before.unit, pb, r.code, d) if pb is not None else None,
+                _place(after.unit, pa, r.code, d) if pa is not None else None,
             )
         )
     return PeriodComparison(before, after, tuple(rows), None if pa is None else len(pa))

@@ -8,13 +8,17 @@ from typing import Any
 import attrs
 
 from .. import _hooks
+from .._compat import renamed
 from .._text import present, publish_round
+from .._types import Lang, TieRule, check_lang
 from ..card import ScoreCard
 from ..errors import ParIndexError
+from ..methodology.model import Group
 
 __all__ = ["TIE_RULES", "RankRow", "Ranking", "rank"]
 
-TIE_RULES = {
+#: The text of each tie rule, in Vietnamese and English.
+TIE_RULES: dict[TieRule, tuple[str, str]] = {
     "rounded": (
         "Xếp hạng kiểu thi đấu (1, 2, 2, 4) theo chỉ số đã làm tròn như khi công bố; "
         "đơn vị có chỉ số bằng nhau (sau làm tròn) cùng hạng.",
@@ -30,17 +34,30 @@ TIE_RULES = {
 
 @attrs.frozen
 class RankRow:
-    """One unit's place."""
+    """One unit's place: ``group`` is the unit's :class:`~parindex.Group` (``group_code`` its
+    code), ``adjusted_max`` the maximum after items that do not apply, and ``previous_*`` the
+    figures of the earlier ranking (``rank(..., previous=)``)."""
 
     unit: str
     place: int | None
     index: float | None
     points: float | None
-    max_points: float | None
-    group: str | None
+    adjusted_max: float | None
+    group: Group | None
     previous_place: int | None = None
     previous_index: float | None = None
     previous_points: float | None = None
+
+    @property
+    def group_code(self) -> str | None:
+        """The code of :attr:`group` (``None`` without a group)."""
+        return self.group.code if self.group else None
+
+    @property
+    def max_points(self) -> float | None:
+        """Deprecated: use :attr:`adjusted_max`."""
+        renamed("RankRow.max_points", "RankRow.adjusted_max")
+        return self.adjusted_max
 
     @property
     def place_change(self) -> int | None:
@@ -67,8 +84,9 @@ class RankRow:
             "place": self.place,
             "index": self.index,
             "points": self.points,
-            "max_points": self.max_points,
-            "group": self.group,
+            "max_points": self.adjusted_max,
+            "group": self.group_code,  # the code, as before; also under "group_code"
+            "group_code": self.group_code,
             "previous_place": self.previous_place,
             "place_change": self.place_change,
             "index_change": self.index_change,
@@ -81,16 +99,23 @@ class Ranking:
     """Units in order of place; units whose index cannot be computed come last, unranked."""
 
     rows: tuple[RankRow, ...]
-    tie: str
+    tie: TieRule
     decimals: int = 2
 
     @property
     def tie_rule(self) -> str:
+        """The tie rule stated in Vietnamese (``tie_rule_text("vi")``)."""
         return TIE_RULES[self.tie][0]
+
+    def tie_rule_text(self, lang: Lang = "vi") -> str:
+        """The tie rule stated in Vietnamese (``"vi"``) or English (``"en"``)."""
+        return TIE_RULES[self.tie][0 if check_lang(lang) == "vi" else 1]
 
     @property
     def tie_rule_en(self) -> str:
-        return TIE_RULES[self.tie][1]
+        """Deprecated: use ``tie_rule_text("en")``."""
+        renamed("Ranking.tie_rule_en", 'Ranking.tie_rule_text("en")')
+        return self.tie_rule_text("en")
 
     def __iter__(self) -> Iterator[RankRow]:
         return iter(self.rows)
@@ -107,7 +132,8 @@ class Ranking:
     def to_dicts(self) -> list[dict[str, Any]]:
         return [r.to_dict() for r in self.rows]
 
-    def table(self, lang: str = "vi") -> str:
+    def table(self, lang: Lang = "vi") -> str:
+        check_lang(lang)
         head = (
             ("Hạng", "Đơn vị", "Chỉ số (%)", "Điểm", "Nhóm", "Thay đổi hạng")
             if lang == "vi"
@@ -122,7 +148,7 @@ class Ranking:
                     r.unit,
                     present(r.index, self.decimals),
                     present(r.points, self.decimals),
-                    r.group or "—",
+                    r.group_code or "—",
                     "—" if ch is None else (f"+{ch}" if ch > 0 else str(ch)),
                 )
             )
@@ -131,14 +157,14 @@ class Ranking:
             "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
         ]
         lines.insert(1, "  ".join("-" * w for w in widths))
-        note = self.tie_rule if lang == "vi" else self.tie_rule_en
+        note = self.tie_rule_text(lang)
         return "\n".join([*lines, "", note])
 
     def _repr_html_(self) -> str:
         return _hooks.html(self)  # parindex.render.notebook.ranking_html
 
 
-def _key(card: ScoreCard, tie: str, decimals: int) -> float | None:
+def _key(card: ScoreCard, tie: TieRule, decimals: int) -> float | None:
     idx = card.index
     if idx is None:
         return None
@@ -149,7 +175,7 @@ def rank(
     cards: Iterable[ScoreCard],
     *,
     previous: Iterable[ScoreCard] | None = None,
-    tie: str = "rounded",
+    tie: TieRule = "rounded",
 ) -> Ranking:
     """Rank cards by index, high to low, with competition ranking (1, 2, 2, 4).
 
@@ -193,14 +219,13 @@ def rank(
 
 
 def _row(c: ScoreCard, place: int | None, prev: RankRow | None) -> RankRow:
-    g = c.group
     return RankRow(
         c.unit,
         place,
         c.index,
         c.points,
-        c.max_points,
-        g.code if g else None,
+        c.adjusted_max,
+        c.group,
         prev.place if prev else None,
         prev.index if prev else None,
         prev.points if prev else None,

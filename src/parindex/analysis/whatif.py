@@ -14,18 +14,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from functools import partial
 from typing import Any
 
 import attrs
 
+from .._compat import renamed
 from .._text import present
+from .._types import Lang, Stage, TieRule, check_lang
 from ..assessment import STAGES, Assessment, Entry, stage_name
 from ..card import ScoreCard
 from ..engine import applies, score
 from ..errors import AssessmentError, MethodologyError, ParIndexError
 from ..methodology.loader import parse_methodology
-from ..methodology.model import ROOT, Methodology, Node
+from ..methodology.model import ROOT, Group, Methodology, Node
 from .rank import Ranking, rank
 
 __all__ = ["WhatIf", "assessment_of", "methodology_data", "modify", "rescore", "what_if"]
@@ -67,7 +68,7 @@ def rescore(
     card: ScoreCard,
     changes: Mapping[str, Any] | None = None,
     *,
-    stage: str | None = None,
+    stage: Stage | None = None,
     methodology: Methodology | None = None,
 ) -> ScoreCard:
     """Score the card's unit again with some inputs changed and/or under another methodology.
@@ -250,13 +251,18 @@ def modify(
 
 @attrs.frozen
 class WhatIf:
-    """A card before and after a change, with the group and, given peers, the place."""
+    """A card before and after a change, with the group and, given peers, the place.
+
+    The figures of the changed card are ``group``, ``place`` (and ``after.points``...); those of
+    the card as it was are ``previous_group`` and ``previous_place``, the same words as on a
+    rank row. ``group`` is a :class:`~parindex.Group`; ``group_code`` its code.
+    """
 
     before: ScoreCard
     after: ScoreCard
     changes: Mapping[str, Any]
-    ranking_before: Ranking | None = None
-    ranking_after: Ranking | None = None
+    previous_ranking: Ranking | None = None
+    ranking: Ranking | None = None
 
     @property
     def points_change(self) -> float | None:
@@ -271,22 +277,71 @@ class WhatIf:
         return self.after.index - self.before.index
 
     @property
+    def group(self) -> Group | None:
+        """The group after the change."""
+        return self.after.group
+
+    @property
+    def previous_group(self) -> Group | None:
+        """The group before the change."""
+        return self.before.group
+
+    @property
+    def group_code(self) -> str | None:
+        return self.after.group_code
+
+    @property
+    def previous_group_code(self) -> str | None:
+        return self.before.group_code
+
+    @property
+    def place(self) -> int | None:
+        """The place among the peers after the change (``None`` without peers)."""
+        return None if self.ranking is None else self.ranking[self.after.unit].place
+
+    @property
+    def previous_place(self) -> int | None:
+        """The place among the peers before the change (``None`` without peers)."""
+        if self.previous_ranking is None:
+            return None
+        return self.previous_ranking[self.before.unit].place
+
+    # -- the names before the vocabulary was made one (deprecated, one release) ------------------
+    @property
     def group_before(self) -> str | None:
-        g = self.before.group
-        return g.code if g else None
+        """Deprecated: use :attr:`previous_group_code` (or :attr:`previous_group`)."""
+        renamed("WhatIf.group_before", "WhatIf.previous_group_code")
+        return self.previous_group_code
 
     @property
     def group_after(self) -> str | None:
-        g = self.after.group
-        return g.code if g else None
+        """Deprecated: use :attr:`group_code` (or :attr:`group`)."""
+        renamed("WhatIf.group_after", "WhatIf.group_code")
+        return self.group_code
 
     @property
     def place_before(self) -> int | None:
-        return None if self.ranking_before is None else self.ranking_before[self.before.unit].place
+        """Deprecated: use :attr:`previous_place`."""
+        renamed("WhatIf.place_before", "WhatIf.previous_place")
+        return self.previous_place
 
     @property
     def place_after(self) -> int | None:
-        return None if self.ranking_after is None else self.ranking_after[self.after.unit].place
+        """Deprecated: use :attr:`place`."""
+        renamed("WhatIf.place_after", "WhatIf.place")
+        return self.place
+
+    @property
+    def ranking_before(self) -> Ranking | None:
+        """Deprecated: use :attr:`previous_ranking`."""
+        renamed("WhatIf.ranking_before", "WhatIf.previous_ranking")
+        return self.previous_ranking
+
+    @property
+    def ranking_after(self) -> Ranking | None:
+        """Deprecated: use :attr:`ranking`."""
+        renamed("WhatIf.ranking_after", "WhatIf.ranking")
+        return self.ranking
 
     def changed(self) -> tuple[tuple[str, float | None, float | None], ...]:
         """(code, points before, points after) of every node whose points changed."""
@@ -300,22 +355,25 @@ class WhatIf:
                 out.append((r.code, None, r.points))
         return tuple(out)
 
-    def text(self, lang: str = "vi") -> str:
-        vi = lang != "en"
+    def text(self, lang: Lang = "vi") -> str:
+        vi = check_lang(lang) == "vi"
         d = self.after.methodology.rounding.decimals
-        p = partial(present, lang="vi" if vi else "en")
+
+        def p(x: float | None) -> str:
+            return present(x, d, lang=lang)
+
         parts = [
             ("Chỉ số: " if vi else "Index: ")
-            + f"{p(self.before.index, d)} → {p(self.after.index, d)}"
-            + (f" ({'+' if (self.index_change or 0) >= 0 else ''}{p(self.index_change, d)})"),
+            + f"{p(self.before.index)} → {p(self.after.index)}"
+            + (f" ({'+' if (self.index_change or 0) >= 0 else ''}{p(self.index_change)})"),
             ("Nhóm: " if vi else "Group: ")
-            + f"{self.group_before or '—'} → {self.group_after or '—'}",
+            + f"{self.previous_group_code or '—'} → {self.group_code or '—'}",
         ]
-        if self.ranking_after is not None:
+        if self.ranking is not None:
             parts.append(
                 ("Hạng: " if vi else "Place: ")
-                + f"{self.place_before or '—'} → {self.place_after or '—'}"
-                + f" / {len(self.ranking_after)}"
+                + f"{self.previous_place or '—'} → {self.place or '—'}"
+                + f" / {len(self.ranking)}"
             )
         return "; ".join(parts)
 
@@ -327,10 +385,10 @@ class WhatIf:
             "points_after": self.after.points,
             "index_before": self.before.index,
             "index_after": self.after.index,
-            "group_before": self.group_before,
-            "group_after": self.group_after,
-            "place_before": self.place_before,
-            "place_after": self.place_after,
+            "group_before": self.previous_group_code,
+            "group_after": self.group_code,
+            "place_before": self.previous_place,
+            "place_after": self.place,
             "changed": [
                 {"code": c, "before": b, "after": a} for c, b, a in self.changed() if c != ROOT
             ],
@@ -341,10 +399,10 @@ def what_if(
     card: ScoreCard,
     changes: Mapping[str, Any] | None = None,
     *,
-    stage: str | None = None,
+    stage: Stage | None = None,
     methodology: Methodology | None = None,
     peers: Iterable[ScoreCard] | None = None,
-    tie: str = "rounded",
+    tie: TieRule = "rounded",
 ) -> WhatIf:
     """Re-score ``card``'s unit with ``changes`` (``{code: new value}``) and/or under a changed
     ``methodology`` (see :func:`modify`), and rank it among ``peers`` before and after.

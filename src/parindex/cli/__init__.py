@@ -188,7 +188,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(
             json.dumps(
-                {"tie_rule": ranking.tie_rule_en, "rows": ranking.to_dicts()},
+                {"tie_rule": ranking.tie_rule_text("en"), "rows": ranking.to_dicts()},
                 ensure_ascii=False,
                 indent=1,
             )

@@ -70,7 +70,7 @@ def load_any_file(path: str) -> Any:
         from ..schemes import load_applicability
 
         return load_applicability(p)
-    return load_file(p)
+    return load_file(p, kind="any")
 
 
 def describe_file(obj: Any) -> str:

@@ -75,7 +75,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.previous:
         prev_cards = score_inputs(card.methodology, args.previous)
         prev = pick_card(prev_cards, card.unit)
-        pc = compare_periods(prev, card, peers_before=prev_cards, peers_after=cards)
+        pc = compare_periods(prev, card, previous_peers=prev_cards, peers=cards)
         if args.format == "json":
             print(json.dumps(pc.to_dict(), ensure_ascii=False, indent=1))
             return 0
@@ -83,9 +83,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             ch = r.points_change
             pl = r.place_change
             print(
-                f"{'  ' * max(0, r.depth - 1)}{r.code or 'Σ':<8} {p(r.points_before):>7} → "
-                f"{p(r.points_after):>7}  {('+' if (ch or 0) > 0 else '') + p(ch):>7}  "
-                + (f"{r.place_before} → {r.place_after}" if pl is not None else "")
+                f"{'  ' * max(0, r.depth - 1)}{r.code or 'Σ':<8} {p(r.previous_points):>7} → "
+                f"{p(r.points):>7}  {('+' if (ch or 0) > 0 else '') + p(ch):>7}  "
+                + (f"{r.previous_place} → {r.place}" if pl is not None else "")
             )
         return 0
     sc = compare_stages(card)

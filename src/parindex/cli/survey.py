@@ -78,12 +78,16 @@ def run(args: argparse.Namespace) -> int:
         attributes = tuple(args.attribute or ())
         if str(args.responses).lower().endswith(".parquet"):
             chunks: Any = read_parquet(
-                args.responses, m, mapping=mapping, attributes=attributes, on_error=on_error
+                args.responses,
+                methodology=m,
+                mapping=mapping,
+                attributes=attributes,
+                on_error=on_error,
             )
         else:
             chunks = iter_csv(
                 args.responses,
-                m,
+                methodology=m,
                 chunk_rows=args.chunk_rows,
                 mapping=mapping,
                 attributes=attributes,
@@ -92,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
             )
         est = estimate(
             chunks,
-            m,
+            methodology=m,
             by=tuple(args.by or ("unit",)),
             design=args.design,
             single_psu=args.single_psu,

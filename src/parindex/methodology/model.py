@@ -13,14 +13,30 @@ from typing import Literal
 import attrs
 
 from .. import _hooks
-from .._types import STATUSES, Amendment, Label, LegalBasis
+from .._types import (
+    AGGREGATES,
+    MISSING_POLICIES,
+    NA_POLICIES,
+    ROLES,
+    STATUSES,
+    Aggregate,
+    Amendment,
+    Label,
+    LegalBasis,
+    MissingPolicy,
+    NAPolicy,
+    Role,
+)
 from .._types import Status as Status  # the one definition, shared with parindex.units
 from ..errors import MethodologyError
 from .rules import Rule
 
 __all__ = [
+    "AGGREGATES",
     "METHODS",
+    "MISSING_POLICIES",
     "NA_POLICIES",
+    "ROLES",
     "ROOT",
     "STATUSES",
     "Amendment",
@@ -51,12 +67,8 @@ METHOD_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
 #: How deep a file encodes the official tree.
 DETAILS = ("full", "criteria", "domains", "components")
 
-#: What happens to the points of an item that does not apply to a unit.
-NA_POLICIES = ("drop", "share", "earned")
-#: What happens to an applicable item with no input.
-MISSING_POLICIES = ("zero", "block")
-ROLES = ("regular", "bonus", "penalty")
-AGGREGATES = ("sum", "capped")
+# NA_POLICIES, MISSING_POLICIES, ROLES and AGGREGATES (with their Literal types) are defined
+# once in parindex._types and re-exported here.
 
 
 @attrs.frozen
@@ -73,7 +85,7 @@ class Grouping:
     """Grouping thresholds for a methodology version, highest group first."""
 
     groups: tuple[Group, ...]
-    status: str = "confirmed"
+    status: Status = "confirmed"
     source: str | None = None
     note: str | None = None
 
@@ -101,11 +113,11 @@ class Node:
     max: float | None
     min: float = 0.0
     method: str | None = None
-    status: str = "confirmed"
+    status: Status = "confirmed"
     source: str | None = None
     note: str | None = None
-    role: str = "regular"
-    aggregate: str = "sum"
+    role: Role = "regular"
+    aggregate: Aggregate = "sum"
     rule: Rule | None = None
     parent: str | None = None
     children: tuple[str, ...] = ()
@@ -145,11 +157,11 @@ class Methodology:
     amendments: tuple[LegalBasis, ...]
     scale: float
     grouping: Grouping | None
-    not_applicable: str
-    missing: str
+    not_applicable: NAPolicy
+    missing: MissingPolicy
     rounding: Rounding
     nodes: Mapping[str, Node] = attrs.field(repr=False)
-    status: str = "confirmed"
+    status: Status = "confirmed"
     source: str | None = None
     notes: tuple[str, ...] = ()
     file: str | None = None
@@ -173,6 +185,16 @@ class Methodology:
 
     def __len__(self) -> int:
         return len(self.nodes) - 1
+
+    @property
+    def na_policy(self) -> NAPolicy:
+        """The not-applicable policy (the ``not_applicable`` field under its one name)."""
+        return self.not_applicable
+
+    @property
+    def missing_policy(self) -> MissingPolicy:
+        """The missing-input policy (the ``missing`` field under its one name)."""
+        return self.missing
 
     @property
     def root(self) -> Node:

@@ -98,7 +98,7 @@ def write_pages(folder: str | Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     for ident in shipped_ids():
         p = folder / page_name(ident)
-        p.write_text(page(load(ident)), encoding="utf-8")
+        p.write_text(page(load(ident, kind="any")), encoding="utf-8")
         out.append(p)
     return out
 

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import attrs
 
+from .._types import MethodologyKind
 from ..errors import MethodologyError, NotEncodedError
 from . import catalogue, yamlio
 from .catalogue import KnownDecision, known, shipped_root
 from .loader import parse_methodology
 from .model import Methodology
-from .survey import parse_survey_methodology
+from .survey import SurveyMethodology, parse_survey_methodology
 
 __all__ = [
     "KnownDecision",
@@ -34,7 +36,7 @@ __all__ = [
 ]
 
 
-def load_any(data: Any, *, file: str) -> Any:
+def load_any(data: Any, *, file: str) -> Methodology | SurveyMethodology:
     """Build a scoring methodology or a survey methodology, by the file's ``kind``."""
     if isinstance(data, dict) and data.get("kind") == "survey":
         return parse_survey_methodology(data, file=file)
@@ -42,7 +44,7 @@ def load_any(data: Any, *, file: str) -> Any:
 
 
 @functools.cache
-def _load_shipped(ident: str) -> Any:
+def _load_shipped(ident: str) -> Methodology | SurveyMethodology:
     f = catalogue.find(ident)
     if f is None:
         raise KeyError(ident)
@@ -121,12 +123,60 @@ def _not_encoded(k: KnownDecision) -> NotEncodedError:
     )
 
 
-def load(ident: str, year: int | None = None) -> Any:
+def _of_kind(
+    m: Methodology | SurveyMethodology, kind: MethodologyKind | None, what: str
+) -> Methodology | SurveyMethodology:
+    """Check the loaded methodology against the ``kind=`` asked for.
+
+    Without ``kind`` a scoring methodology is expected (that is what the type says); a survey
+    methodology is still returned, with a DeprecationWarning, for one release.
+    """
+    if kind == "any":
+        return m
+    is_survey = isinstance(m, SurveyMethodology)
+    if kind is None:
+        if is_survey:
+            warnings.warn(
+                f"loading a survey methodology with {what} without kind='survey' is deprecated; "
+                f"pass kind='survey' (or kind='any'), or use parindex.survey.load_methodology",
+                DeprecationWarning,
+                stacklevel=3,
+            )
+        return m
+    if kind not in ("scoring", "survey"):
+        raise ValueError(f"unknown kind {kind!r}; expected one of 'scoring', 'survey', 'any'")
+    if is_survey != (kind == "survey"):
+        raise MethodologyError(
+            f"{m.id} is a {'survey' if is_survey else 'scoring'} methodology, not a {kind} one",
+            value=m.id,
+        )
+    return m
+
+
+@overload
+def load(
+    ident: str, year: int | None = None, *, kind: Literal["scoring"] | None = None
+) -> Methodology: ...
+@overload
+def load(ident: str, year: int | None = None, *, kind: Literal["survey"]) -> SurveyMethodology: ...
+@overload
+def load(
+    ident: str, year: int | None = None, *, kind: MethodologyKind
+) -> Methodology | SurveyMethodology: ...
+def load(
+    ident: str, year: int | None = None, *, kind: MethodologyKind | None = None
+) -> Methodology | SurveyMethodology:
     """Load a shipped methodology.
 
     ``load("vn-moha/province/2022")`` gives that exact version; ``load("vn-moha/province",
-    year=2023)`` gives the version in force for the 2023 assessment.
+    year=2023)`` gives the version in force for the 2023 assessment. ``kind="survey"`` loads a
+    survey methodology (``kind="any"``: whichever the id names); the return type follows
+    ``kind``, a :class:`Methodology` by default.
     """
+    return _of_kind(_load(ident, year), kind, "load()")
+
+
+def _load(ident: str, year: int | None) -> Methodology | SurveyMethodology:
     ident = ident.strip().strip("/")
     if ident.endswith(".yaml"):
         ident = ident[:-5]
@@ -180,23 +230,37 @@ def resolve(ref: str) -> Any:
     year (``vn-moha/province@2023``), or the path of a YAML file."""
     p = Path(ref)
     if p.suffix in (".yaml", ".yml") and p.exists():
-        return load_file(p)
+        return load_file(p, kind="any")
     if "@" in ref:
         ident, year = ref.split("@", 1)
         try:
-            return load(ident, year=int(year))
+            y = int(year)
         except ValueError:
             raise MethodologyError(
                 "expected id@year, e.g. vn-moha/province@2023", value=ref
             ) from None
-    return load(ref)
+        return load(ident, year=y, kind="any")
+    return load(ref, kind="any")
 
 
-def load_file(path: str | os.PathLike[str]) -> Any:
-    """Load and validate a methodology file of your own (scoring or survey)."""
+@overload
+def load_file(
+    path: str | os.PathLike[str], *, kind: Literal["scoring"] | None = None
+) -> Methodology: ...
+@overload
+def load_file(path: str | os.PathLike[str], *, kind: Literal["survey"]) -> SurveyMethodology: ...
+@overload
+def load_file(
+    path: str | os.PathLike[str], *, kind: MethodologyKind
+) -> Methodology | SurveyMethodology: ...
+def load_file(
+    path: str | os.PathLike[str], *, kind: MethodologyKind | None = None
+) -> Methodology | SurveyMethodology:
+    """Load and validate a methodology file of your own: a scoring methodology by default,
+    ``kind="survey"`` for a survey methodology, ``kind="any"`` for whichever the file is."""
     p = Path(path)
     try:
         raw = p.read_bytes()
     except OSError as exc:
         raise MethodologyError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
-    return load_any(yamlio.load_yaml(raw, file=str(p)), file=str(p))
+    return _of_kind(load_any(yamlio.load_yaml(raw, file=str(p)), file=str(p)), kind, "load_file()")

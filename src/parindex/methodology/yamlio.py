@@ -16,13 +16,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import attrs
 import yaml
 
 from .._text import nfc
-from .._types import STATUSES, Label, LegalBasis
+from .._types import STATUSES, Label, LegalBasis, Status
 from ..errors import MethodologyError, ParIndexError
 
 __all__ = [
@@ -376,11 +376,11 @@ def read_label(r: Reader, key: str, value: Any) -> Label:
     return Label(nfc(vi.strip()), nfc(en.strip()) if en is not None else None)
 
 
-def read_status(r: Reader, key: str, value: Any) -> str:
+def read_status(r: Reader, key: str, value: Any) -> Status:
     s = r.check_type(key, value, str)
     if s not in STATUSES:
         r.fail_key(key, f"expected one of {', '.join(STATUSES)}", value=s)
-    return str(s)
+    return cast(Status, str(s))
 
 
 def read_legal(r: Reader, key: str, value: Any) -> LegalBasis:
@@ -433,7 +433,7 @@ class FileHeader:
     version: str
     years: tuple[int, ...]
     title: Label
-    status: str
+    status: Status
     legal_basis: LegalBasis
     source: str | None = None
     notes: tuple[str, ...] = ()

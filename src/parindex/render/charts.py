@@ -130,12 +130,12 @@ def ranking_chart(ranking: Any, *, lang: str = "vi", top: int | None = None) -> 
         rows = rows[:top]
     fig = _figure("a ranking chart", (8, 0.3 * max(len(rows), 3) + 1.5))
     ax = fig.add_subplot()
-    groups = list(dict.fromkeys(r.group for r in rows))
+    groups = list(dict.fromkeys(r.group_code for r in rows))
     colour = {g: _PALETTE[i % len(_PALETTE)] for i, g in enumerate(groups)}
     y = list(range(len(rows)))[::-1]
     for g in groups:
-        ys = [yi for yi, r in zip(y, rows, strict=True) if r.group == g]
-        xs = [r.index for r in rows if r.group == g]
+        ys = [yi for yi, r in zip(y, rows, strict=True) if r.group_code == g]
+        xs = [r.index for r in rows if r.group_code == g]
         ax.barh(
             ys,
             xs,

@@ -370,7 +370,7 @@ def ranking_html(ranking: Any, lang: str = "vi") -> str:
             (_e(r.unit), False),
             (_e(present(r.index, d, lang=lang)), True),
             (_e(present(r.points, d, lang=lang)), True),
-            (_e(r.group or "—"), False),
+            (_e(r.group_code or "—"), False),
         ]
         if has_prev:
             ch = r.place_change
@@ -385,5 +385,5 @@ def ranking_html(ranking: Any, lang: str = "vi") -> str:
                 ),
             ]
         rows.append(row)
-    rule = ranking.tie_rule if vi else ranking.tie_rule_en
+    rule = ranking.tie_rule_text("vi" if vi else "en")
     return f'<div>{_table(head, rows)}<div style="color:#555;font-size:12px">{_e(rule)}</div></div>'

@@ -60,7 +60,7 @@ def change_rows(
         return ChangeRows(
             (source.before.period or "", source.after.period or ""),
             tuple(
-                ChangeSeries(r.code, (r.points_before, r.points_after))
+                ChangeSeries(r.code, (r.previous_points, r.points))
                 for r in source.rows
                 if r.depth == 1
             ),

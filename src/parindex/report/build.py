@@ -44,7 +44,7 @@ def build_report(
         pc = compare_periods(
             previous,
             card,
-            peers_before=prev_peers if peer_list is not None else None,
-            peers_after=peer_list if prev_peers is not None else None,
+            previous_peers=prev_peers if peer_list is not None else None,
+            peers=peer_list if prev_peers is not None else None,
         )
     return Report(card, g, st, st.self_card, lang, title, pc, ranking)

@@ -195,12 +195,12 @@ def render_html(rep: Report) -> str:
             row = [
                 (r.code or "Σ", False),
                 (r.label.text(rep.lang), False),
-                (n(r.points_before), True),
-                (n(r.points_after), True),
+                (n(r.previous_points), True),
+                (n(r.points), True),
                 (("+" if (ch or 0) > 0 else "") + n(ch), True),
             ]
             if pc.peers is not None:
-                row += [(str(r.place_before or "—"), True), (str(r.place_after or "—"), True)]
+                row += [(str(r.previous_place or "—"), True), (str(r.place or "—"), True)]
             rows2.append(row)
         body.append(_table(head, rows2))
 

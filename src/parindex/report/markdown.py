@@ -166,12 +166,12 @@ def render_markdown(rep: Report) -> str:
             row = [
                 r.code or "Σ",
                 r.label.text(rep.lang),
-                n(r.points_before),
-                n(r.points_after),
+                n(r.previous_points),
+                n(r.points),
                 ("+" if (ch or 0) > 0 else "") + n(ch),
             ]
             if with_places:
-                row += [str(r.place_before or "—"), str(r.place_after or "—")]
+                row += [str(r.previous_place or "—"), str(r.place or "—")]
             rows.append(row)
         lines += _table(head, rows)
         lines.append("")

@@ -4,8 +4,8 @@ A small set of pure functions::
 
     from parindex import survey
     m = survey.load_methodology("vn-moha/sipas/2023")
-    r = survey.read_csv("responses.csv", m)
-    est = survey.estimate(r, m, by=("unit",), design="srs")
+    r = survey.read_csv("responses.csv", methodology=m)
+    est = survey.estimate(r, methodology=m, by=("unit",), design="srs")
     survey.sipas_points(est["HN"].overall.value)
 
 See docs/survey.md.

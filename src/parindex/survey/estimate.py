@@ -26,6 +26,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._compat import methodology_keyword
 from ..errors import SurveyError
 from ._accumulate import F64, I64, Acc, luts, packs
 from .intervals import wald, wilson
@@ -263,10 +264,11 @@ def _values(
     return out
 
 
+@methodology_keyword
 def estimate(
     responses: Responses | Iterable[Responses],
-    methodology: SurveyMethodology,
     *,
+    methodology: SurveyMethodology,
     by: Sequence[str] = ("unit",),
     design: Design = "srs",
     single_psu: SinglePSU = "error",

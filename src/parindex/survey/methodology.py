@@ -37,9 +37,9 @@ def load_methodology(
     text = os.fspath(source)
     p = Path(text)
     if text.endswith((".yaml", ".yml")) and p.exists():
-        m = registry.load_file(p)
+        m = registry.load_file(p, kind="any")
     else:
-        m = registry.load(text)
+        m = registry.load(text, kind="any")
     if not isinstance(m, SurveyMethodology):
         raise MethodologyError(
             "this is a scoring methodology, not a survey methodology (kind: survey)", value=text

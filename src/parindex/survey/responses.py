@@ -23,6 +23,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from .._compat import methodology_keyword
 from .._text import nfc_strip
 from ..errors import MissingExtraError, SurveyError
 from ..methodology import yamlio
@@ -509,10 +510,11 @@ def _read_header(reader: Any, source: str) -> list[str]:
     return [nfc_strip(h.lstrip("\ufeff")) for h in header]
 
 
+@methodology_keyword
 def iter_csv(
     path: str | os.PathLike[str],
-    methodology: SurveyMethodology,
     *,
+    methodology: SurveyMethodology,
     chunk_rows: int = 100_000,
     mapping: Mapping[str, str] | str | os.PathLike[str] | None = None,
     attributes: Sequence[str] = (),
@@ -621,10 +623,11 @@ def _block_to_responses(
     )
 
 
+@methodology_keyword
 def read_csv(
     path: str | os.PathLike[str],
-    methodology: SurveyMethodology,
     *,
+    methodology: SurveyMethodology,
     mapping: Mapping[str, str] | str | os.PathLike[str] | None = None,
     attributes: Sequence[str] = (),
     on_error: OnError = "raise",
@@ -634,7 +637,7 @@ def read_csv(
     chunks = list(
         iter_csv(
             path,
-            methodology,
+            methodology=methodology,
             chunk_rows=1_000_000,
             mapping=mapping,
             attributes=attributes,
@@ -723,10 +726,11 @@ def from_dataframe(
     )
 
 
+@methodology_keyword
 def read_parquet(
     path: str | os.PathLike[str],
-    methodology: SurveyMethodology,
     *,
+    methodology: SurveyMethodology,
     mapping: Mapping[str, str] | None = None,
     attributes: Sequence[str] = (),
     on_error: OnError = "raise",
