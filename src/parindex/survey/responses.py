@@ -50,6 +50,9 @@ INVALID = -2
 #: The respondent attribute columns a responses file may carry besides the items.
 ATTRIBUTES = ("respondent_id", "unit", "group", "stratum", "psu", "weight")
 OnError = Literal["raise", "skip"]
+#: Texts read as an empty answer: an empty cell, and what pandas ("nan", "None") and R ("NA")
+#: write for a missing value.
+MISSING_TEXTS = ("", "nan", "NaN", "None", "NA")
 
 #: Reasons an answer or a respondent is excluded, with their labels.
 REASONS: Mapping[str, str] = MappingProxyType(
@@ -328,7 +331,11 @@ def _to_codes(
         out = np.where(nan, BLANK, np.where(bad, INVALID, np.nan_to_num(arr))).astype(np.int8)
     else:
         s = np.char.strip(arr.astype(str))
-        empty = (s == "") | (s == "nan") | (s == "None")
+        empty = np.isin(s, MISSING_TEXTS)
+        # "4.0" (pandas writes an integer column with gaps as floats) is the code 4
+        head, dot, tail = np.char.partition(s, ".").T
+        whole = (dot == ".") & (np.char.strip(tail, "0") == "") & (head != "")
+        s = np.where(whole, head, s)
         digits = np.char.isdigit(s)
         lens = np.char.str_len(s)
         ok = digits & (lens <= 3)
