@@ -62,7 +62,7 @@ REASONS: Mapping[str, str] = MappingProxyType(
         "duplicate_id": "respondent id already seen",
         "missing_id": "respondent id is empty",
         "missing_unit": "unit is empty",
-        "bad_weight": "weight is negative, zero, missing or not a number",
+        "bad_weight": "weight is negative, missing or not a number",
         "missing_psu": "stratum given without a primary sampling unit",
         "missing_stratum": "primary sampling unit given without a stratum",
     }
@@ -281,7 +281,9 @@ def _finish(
         respondent_fault(dup, "duplicate_id", "respondent_id", ids)
     if weight is not None:
         w = np.asarray(weight, dtype=np.float64)
-        respondent_fault(~(np.isfinite(w) & (w > 0)), "bad_weight", "weight", w)
+        # a zero weight is legitimate (e.g. a respondent outside the domain): the respondent
+        # stays in the design (its PSU counts), as in R's survey package
+        respondent_fault(~(np.isfinite(w) & (w >= 0)), "bad_weight", "weight", w)
     strat = attrs_raw.get("stratum")
     psu = attrs_raw.get("psu")
     if strat is not None and psu is not None:
