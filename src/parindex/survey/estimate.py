@@ -30,7 +30,7 @@ from ..errors import SurveyError
 from ._accumulate import F64, I64, Acc, luts, packs
 from .intervals import wald, wilson
 from .methodology import SurveyMethodology
-from .responses import INVALID, Exclusions, Responses
+from .responses import INVALID, Exclusions, Factor, Responses
 from .variance import bootstrap_replicates, linearised_variance, percentile_spread, srs_item_se
 
 __all__ = ["DESIGNS", "SINGLE_PSU", "Estimate", "Estimates", "GroupEstimates", "estimate"]
@@ -294,6 +294,13 @@ def estimate(
         raise SurveyError(f"design must be one of {', '.join(DESIGNS)}", value=design)
     if single_psu not in SINGLE_PSU:
         raise SurveyError(f"single_psu must be one of {', '.join(SINGLE_PSU)}", value=single_psu)
+    if design == "bootstrap" and single_psu == "center":
+        raise SurveyError(
+            "single_psu='center' has no bootstrap counterpart: a stratum with one PSU has nothing "
+            "to resample, so its PSU keeps the factor 1 and adds no variance; choose "
+            "single_psu='skip' to say so, or design='taylor' to centre it",
+            value=single_psu,
+        )
     ov = overall or methodology.overall_aggregate
     if ov not in ("children", "items") and ov not in methodology.items:
         raise SurveyError(
@@ -463,6 +470,12 @@ def _spread(
         agg_se, item_se = sd[:, :ncodes], sd[:, ncodes:]
         agg_lo, item_lo = lo[:, :ncodes], lo[:, ncodes:]
         agg_hi, item_hi = hi[:, :ncodes], hi[:, ncodes:]
+        # an estimate that is not defined in the full sample is null in every field
+        undefined = np.isnan(agg)
+        agg_se = np.where(undefined, np.nan, agg_se)
+        agg_lo = np.where(undefined, np.nan, agg_lo)
+        agg_hi = np.where(undefined, np.nan, agg_hi)
+        item_se = np.where(avail, item_se, np.nan)
     else:
         if acc.mode != "none":
             var = linearised_variance(acc, coef, p0, t.V, responses, by, strata, single_psu)
@@ -566,8 +579,10 @@ def _group_estimates(
     return tuple(groups)
 
 
-def _respondent_psu(r: Responses) -> Any:
-    from .responses import Factor
-
-    labels = tuple(f"r{int(x)}" for x in r.rows.tolist())
+def _respondent_psu(r: Responses) -> Factor:
+    """Each respondent as its own PSU, labelled by its id (or, without ids, its row number)."""
+    if r.respondent_id is not None:
+        labels = tuple(f"id:{x}" for x in r.respondent_id.tolist())
+    else:
+        labels = tuple(f"row:{int(x)}" for x in r.rows.tolist())
     return Factor(labels, np.arange(r.n, dtype=np.int32))

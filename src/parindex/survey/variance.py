@@ -4,12 +4,14 @@ Every index is a linear combination of item rates p_i = Y_i / V_i, so its linear
 z = sum_i c_i (y_i - p_i v_i) / V_i. :func:`taylor_variance` sums z over PSUs from the totals the
 accumulator kept; :func:`twopass_variance` computes z per respondent in a second pass when the
 respondents are the PSUs and the data are in memory; :func:`bootstrap_replicates` draws Rao–Wu
-rescaling bootstrap replicates of the PSUs within strata. Like samplics, which keeps Taylor
+rescaling bootstrap replicates of the PSUs within strata, with factors drawn by
+:func:`replicate_factors`. Like samplics, which keeps Taylor
 estimation (``estimation/expansion.py``) apart from replication (``estimation/replication.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +27,7 @@ __all__ = [
     "check_psu_counts",
     "linearised_variance",
     "percentile_spread",
+    "replicate_factors",
     "srs_item_se",
     "taylor_variance",
     "twopass_variance",
@@ -75,12 +78,15 @@ def srs_item_se(acc: Acc, p: F64, V: F64) -> F64:
 
 
 def percentile_spread(reps: F64, level: float) -> tuple[Any, Any, Any]:
-    """Standard deviation and percentile interval of bootstrap replicates (axis 0)."""
-    with np.errstate(invalid="ignore"):
-        sd = np.nanstd(reps, axis=0, ddof=1)
+    """Standard deviation and percentile interval of bootstrap replicates (axis 0).
+
+    Replicates that are NaN (the estimate is not defined in them) are left out; with fewer than
+    two defined replicates the standard error is NaN.
+    """
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
+        sd = np.nanstd(reps, axis=0, ddof=1)
         lo = np.nanquantile(reps, lo_q, axis=0)
         hi = np.nanquantile(reps, hi_q, axis=0)
     return sd, lo, hi
@@ -221,6 +227,34 @@ def twopass_variance(
     return var
 
 
+def replicate_factors(psus: Sequence[tuple[str, str]], replicates: int, seed: int) -> F64:
+    """Rao–Wu rescaling bootstrap factors, shape (replicates, PSUs), one column per (stratum, PSU).
+
+    In a stratum of n_h PSUs each replicate draws n_h − 1 of them with replacement and gives a
+    PSU drawn m times the factor m n_h / (n_h − 1). A stratum's draws come from a generator seeded
+    by ``seed`` and the stratum's label, over its PSUs sorted by label: the factors are a pure
+    function of (seed, stratum, the stratum's PSU labels), whatever the order of the rows and the
+    size of the chunks. A stratum with one PSU keeps the factor 1 (it adds no variance).
+    """
+    factors = np.ones((replicates, len(psus)))
+    by_stratum: dict[str, list[int]] = {}
+    for i, (h, _) in enumerate(psus):
+        by_stratum.setdefault(h, []).append(i)
+    for h, members_l in by_stratum.items():
+        nh = len(members_l)
+        if nh < 2:
+            continue
+        members = np.asarray(sorted(members_l, key=lambda i: psus[i][1]), dtype=np.int64)
+        digest = hashlib.sha256(h.encode("utf-8")).digest()
+        key = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
+        rng = np.random.default_rng(np.random.SeedSequence([seed, *key]))
+        draws = rng.integers(0, nh, size=(replicates, nh - 1))
+        counts = np.zeros((replicates, nh))
+        np.add.at(counts, (np.arange(replicates)[:, None], draws), 1.0)
+        factors[:, members] = counts * nh / (nh - 1)
+    return factors
+
+
 def bootstrap_replicates(
     acc: Acc,
     coef: F64,
@@ -228,35 +262,41 @@ def bootstrap_replicates(
     seed: int,
     single_psu: str,
 ) -> F64:
-    """Rao–Wu rescaling bootstrap replicates of every index: shape (replicates, g, nodes+items)."""
+    """Bootstrap replicates of every index: shape (replicates, g, nodes + items).
+
+    The replicate of an item is its rate under the replicate's weights, NaN where it has no
+    weighted valid answers; the replicate of an aggregate combines the replicate's item rates with
+    the full sample's coefficients, and is NaN where any item it combines is NaN (a replicate in
+    which the aggregate is not defined, left out of its standard error and interval).
+    """
     strata = list(acc.strata.index)
     n_psu = len(acc.psus)
     ps = acc.psu_stratum[:n_psu]
     n_h = np.bincount(ps, minlength=len(strata))
     check_psu_counts(n_h, strata, single_psu)
-    rng = np.random.default_rng(seed)
-    factors = np.ones((replicates, n_psu))
-    for h in range(len(strata)):
-        members = np.flatnonzero(ps == h)
-        nh = members.size
-        if nh < 2:
-            continue
-        draws = rng.integers(0, nh, size=(replicates, nh - 1))
-        counts = np.zeros((replicates, nh))
-        np.add.at(counts, (np.arange(replicates)[:, None], draws), 1.0)
-        factors[:, members] = counts * nh / (nh - 1)
+    factors = replicate_factors(list(acc.psus.index), replicates, seed)
     npairs = len(acc.pairs)
     T = acc.totals[:npairs]
     pg = acc.pair_group[:npairs]
     fp = factors[:, acc.pair_psu[:npairs]]  # (R, pairs)
     gn = coef.shape[0]
     k = acc.k
-    out = np.zeros((replicates, gn, coef.shape[1] + k))
+    nodes = coef.shape[1]
+    out = np.zeros((replicates, gn, nodes + k))
+    # PSUs in the order of their labels, so that sums run in the same order for any row order
+    labels = list(acc.psus.index)
+    rank = np.empty(n_psu, dtype=np.int64)
+    rank[sorted(range(n_psu), key=labels.__getitem__)] = np.arange(n_psu)
     for g in range(gn):
-        sel = pg == g
+        sel = np.flatnonzero(pg == g)
+        sel = sel[np.argsort(rank[acc.pair_psu[sel]])]
         rt = fp[:, sel] @ T[sel]  # (R, 2k)
+        defined = rt[:, k:] > 0
         with np.errstate(invalid="ignore", divide="ignore"):
-            p = np.where(rt[:, k:] > 0, rt[:, :k] / rt[:, k:], 0.0)
-        out[:, g, : coef.shape[1]] = p @ coef[g].T
-        out[:, g, coef.shape[1] :] = np.where(rt[:, k:] > 0, p, np.nan)
+            p = np.where(defined, rt[:, :k] / rt[:, k:], 0.0)
+        used = (coef[g] != 0).astype(np.float64)  # (nodes, k)
+        missing = (~defined).astype(np.float64) @ used.T > 0  # (R, nodes)
+        missing |= used.sum(axis=1) == 0  # an aggregate of no item at all
+        out[:, g, :nodes] = np.where(missing, np.nan, p @ coef[g].T)
+        out[:, g, nodes:] = np.where(defined, p, np.nan)
     return out * 100.0
