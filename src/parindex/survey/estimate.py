@@ -51,7 +51,9 @@ class Estimate:
     ``value``, ``low``, ``high`` and ``se`` are percentages (0–100) of satisfied answers.
     ``n`` is the number of valid answers (for an aggregate: the fewest valid answers of any of its
     items); ``small`` flags ``n`` below the stated minimum. ``mean`` is an item's mean answer on
-    its scale (valid answers only).
+    its scale (valid answers only), with its standard error and interval ``mean_se``,
+    ``mean_low``, ``mean_high`` (a ratio estimator: sum of weighted levels over weighted valid
+    answers, in every design).
     """
 
     code: str
@@ -64,6 +66,9 @@ class Estimate:
     small: bool
     status: str
     mean: float | None = None
+    mean_se: float | None = None
+    mean_low: float | None = None
+    mean_high: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         def num(x: float | None) -> float | None:
@@ -80,6 +85,9 @@ class Estimate:
         }
         if self.mean is not None:
             out["mean"] = num(self.mean)
+            out["mean_se"] = num(self.mean_se)
+            out["mean_low"] = num(self.mean_low)
+            out["mean_high"] = num(self.mean_high)
         return out
 
 
@@ -327,8 +335,8 @@ def estimate(
                 mode = "psu" if psu_name else ("twopass" if in_memory else "cross")
             if design == "bootstrap":
                 mode = "psu"
-            sat, val, *_ = luts(methodology, items)
-            acc = Acc(len(items), weighted, mode, sat, val, packs(methodology, items))
+            sat, val, level_lut, *_ = luts(methodology, items)
+            acc = Acc(len(items), weighted, mode, sat, val, packs(methodology, items), level_lut)
         elif r.items != items:
             raise SurveyError("every chunk must have the same item columns", file=r.source)
         for b in by:
@@ -389,6 +397,7 @@ class _Tallies:
     V: F64  # valid answers (weighted)
     p: F64  # satisfied / valid; NaN without valid answers
     mean: F64  # mean answer level
+    ss: F64  # sum of squared deviations of the answer levels from the mean
     n_valid: I64  # valid answers (unweighted)
     no_opinion: npt.NDArray[Any]  # answers of that kind (unweighted)
     not_applicable: npt.NDArray[Any]  # answers of that kind (unweighted)
@@ -414,10 +423,13 @@ def _tallies(
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(V > 0, Y / V, np.nan)
         mean = np.where(V > 0, _per_item(H, level_lut) / V, np.nan)
+    dev = (level_lut[None, :, :] - np.nan_to_num(mean)[:, :, None]) ** 2 * val[None, :, :]
+    ss = np.einsum("gkb,gkb->gk", H, dev, optimize=False)
     return _Tallies(
         V=V,
         p=p,
         mean=mean,
+        ss=ss,
         n_valid=n_valid,
         no_opinion=_per_item(hist, noop),
         not_applicable=_per_item(hist, na),
@@ -436,6 +448,9 @@ class _Spread:
     item_se: F64
     item_lo: F64
     item_hi: F64
+    mean_se: F64
+    mean_lo: F64
+    mean_hi: F64
 
 
 def _spread(
@@ -464,12 +479,13 @@ def _spread(
     item_hi = np.full((gn, k), np.nan)
     agg_lo = np.full((gn, ncodes), np.nan)
     agg_hi = np.full((gn, ncodes), np.nan)
+    mean_se = np.full((gn, k), np.nan)
     if design == "bootstrap":
         reps = bootstrap_replicates(acc, coef, replicates, seed, single_psu)
         sd, lo, hi = percentile_spread(reps, level)
-        agg_se, item_se = sd[:, :ncodes], sd[:, ncodes:]
-        agg_lo, item_lo = lo[:, :ncodes], lo[:, ncodes:]
-        agg_hi, item_hi = hi[:, :ncodes], hi[:, ncodes:]
+        agg_se, item_se, mean_se = sd[:, :ncodes], sd[:, ncodes : ncodes + k], sd[:, ncodes + k :]
+        agg_lo, item_lo, mean_lo = lo[:, :ncodes], lo[:, ncodes : ncodes + k], lo[:, ncodes + k :]
+        agg_hi, item_hi, mean_hi = hi[:, :ncodes], hi[:, ncodes : ncodes + k], hi[:, ncodes + k :]
         # an estimate that is not defined in the full sample is null in every field
         undefined = np.isnan(agg)
         agg_se = np.where(undefined, np.nan, agg_se)
@@ -478,9 +494,10 @@ def _spread(
         item_se = np.where(avail, item_se, np.nan)
     else:
         if acc.mode != "none":
-            var = linearised_variance(acc, coef, p0, t.V, responses, by, strata, single_psu)
-            se = np.sqrt(var) * 100.0
-            agg_se, item_se = se[:, :ncodes], se[:, ncodes:]
+            var = linearised_variance(acc, coef, p0, t.V, responses, by, strata, single_psu, t.mean)
+            se = np.sqrt(var)
+            agg_se, item_se = se[:, :ncodes] * 100.0, se[:, ncodes : ncodes + k] * 100.0
+            mean_se = se[:, ncodes + k :]
             agg_se = np.where(np.isnan(agg), np.nan, agg_se)
             item_se = np.where(avail, item_se, np.nan)
             agg_lo, agg_hi = wald(agg * 100, agg_se, level, (0.0, 100.0))
@@ -488,12 +505,17 @@ def _spread(
             lo, hi = wilson(p0, t.n_valid.astype(np.float64), level)
             item_lo, item_hi = lo * 100, hi * 100
             if acc.mode == "none":
-                item_se = srs_item_se(acc, t.p, t.V)
+                item_se, mean_se = srs_item_se(acc, t.p, t.V, t.mean, t.ss)
         else:
             item_lo, item_hi = wald(t.p * 100, item_se, level, (0.0, 100.0))
+        mean_se = np.where(avail, mean_se, np.nan)
+        mean_lo, mean_hi = wald(t.mean, mean_se, level)
     item_lo = np.where(avail, item_lo, np.nan)
     item_hi = np.where(avail, item_hi, np.nan)
-    return _Spread(agg_se, agg_lo, agg_hi, item_se, item_lo, item_hi)
+    mean_se = np.where(avail, mean_se, np.nan)
+    mean_lo = np.where(avail, mean_lo, np.nan)
+    mean_hi = np.where(avail, mean_hi, np.nan)
+    return _Spread(agg_se, agg_lo, agg_hi, item_se, item_lo, item_hi, mean_se, mean_lo, mean_hi)
 
 
 def _group_estimates(
@@ -522,6 +544,7 @@ def _group_estimates(
     p_l, item_se_l = (t.p * 100).tolist(), s.item_se.tolist()
     item_lo_l, item_hi_l = s.item_lo.tolist(), s.item_hi.tolist()
     n_valid_l, mean_l = t.n_valid.tolist(), t.mean.tolist()
+    mean_se_l, mean_lo_l, mean_hi_l = s.mean_se.tolist(), s.mean_lo.tolist(), s.mean_hi.tolist()
     kinds = ["overall" if c == "" else "aggregate" for c in codes]
     names = [c or "overall" for c in codes]
     node_status = [methodology.overall_status if c == "" else statuses[c] for c in codes]
@@ -557,6 +580,9 @@ def _group_estimates(
                 n_valid_l[g][j] < minimum,
                 item_status[j],
                 mean_l[g][j],
+                mean_se_l[g][j],
+                mean_lo_l[g][j],
+                mean_hi_l[g][j],
             )
         assert ov_est is not None
         groups.append(

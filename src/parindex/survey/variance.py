@@ -43,38 +43,47 @@ def linearised_variance(
     by: Sequence[str],
     strata: str | None,
     single_psu: str,
+    m0: F64 | None = None,
 ) -> F64:
-    """Taylor variance of every aggregate and item, shape (g, aggregates + items).
+    """Taylor variance of every aggregate, item rate and item mean: (g, aggregates + 2 items).
 
-    Item i alone has u = (e_i / V_i, -p_i e_i / V_i); an aggregate combines them with ``coef``.
+    The design totals are T = (Y, V, L) per item (satisfied, valid, sum of levels). Item i's rate
+    Y_i / V_i has u = (e_i / V_i, -p_i e_i / V_i, 0); an aggregate combines them with ``coef``;
+    item i's mean L_i / V_i (a ratio estimator) has u = (0, -m_i e_i / V_i, e_i / V_i).
     ``responses`` is needed (in memory) for the two-pass form only.
     """
     gn, k = V.shape
+    mean0 = np.zeros_like(p0) if m0 is None else np.nan_to_num(m0)
     with np.errstate(invalid="ignore", divide="ignore"):
         inv_v = np.where(V > 0, 1.0 / V, 0.0)
-    u_items = np.zeros((gn, k, 2 * k))
+    u_items = np.zeros((gn, k, 3 * k))
+    u_means = np.zeros((gn, k, 3 * k))
     ar = np.arange(k)
     u_items[:, ar, ar] = inv_v
     u_items[:, ar, k + ar] = -p0 * inv_v
+    u_means[:, ar, k + ar] = -mean0 * inv_v
+    u_means[:, ar, 2 * k + ar] = inv_v
     u_agg = np.einsum("gnk,gkl->gnl", coef, u_items)
     if acc.mode == "twopass":
         assert isinstance(responses, Responses)
-        return twopass_variance(responses, acc, by, strata, u_agg, p0, inv_v, single_psu)
-    return taylor_variance(acc, np.concatenate([u_agg, u_items], axis=1), single_psu)
+        return twopass_variance(responses, acc, by, strata, u_agg, p0, mean0, inv_v, single_psu)
+    return taylor_variance(acc, np.concatenate([u_agg, u_items, u_means], axis=1), single_psu)
 
 
-def srs_item_se(acc: Acc, p: F64, V: F64) -> F64:
-    """The linearised item standard errors in closed form, when no design part was kept.
+def srs_item_se(acc: Acc, p: F64, V: F64, mean: F64, ss: F64) -> tuple[F64, F64]:
+    """Linearised standard errors of item rates and means in closed form (no design part kept).
 
-    Within a unit sum z^2 = p (1 - p) / V, times the n / (n - 1) factor of the whole sample
-    (units are domains).
+    Within a unit sum z^2 = p (1 - p) / V for a rate and ``ss`` / V^2 for a mean (``ss``: the sum
+    of squared deviations of the answers from the mean), times the n / (n - 1) factor of the whole
+    sample (units are domains).
     """
     gn = V.shape[0]
     total = float(acc.respondents[:gn].sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         factor = total / (total - 1) if total > 1 else np.nan
         se: F64 = np.sqrt(factor * p * (1 - p) / V) * 100
-    return se
+        mean_se: F64 = np.where(V > 0, np.sqrt(factor * ss / (V * V)), np.nan)
+    return se, mean_se
 
 
 def percentile_spread(reps: F64, level: float) -> tuple[Any, Any, Any]:
@@ -108,7 +117,7 @@ def check_psu_counts(
 
 
 def taylor_variance(acc: Acc, u: F64, single_psu: str) -> F64:
-    """Variance of sum_j u·T_j for each (group, node): u has shape (g, nodes, 2k)."""
+    """Variance of sum_j u·T_j for each (group, node): u has shape (g, nodes, 3k)."""
     gn, nodes, _ = u.shape
     var = np.zeros((gn, nodes))
     strata = list(acc.strata.index)
@@ -146,7 +155,7 @@ def taylor_variance(acc: Acc, u: F64, single_psu: str) -> F64:
         check_psu_counts(n_h, strata, single_psu, "respondent")
         for (h, g), c in acc.cells.index.items():
             nhf = float(n_h[h])
-            uu = u[g]  # (nodes, 2k)
+            uu = u[g]  # (nodes, 3k)
             t1 = uu @ acc.s1[c]
             t2 = np.einsum("nk,kl,nl->n", uu, acc.s2[c], uu)
             if nhf > 1:
@@ -165,14 +174,16 @@ def twopass_variance(
     strata: str | None,
     u_agg: F64,
     p0: F64,
+    m0: F64,
     inv_v: F64,
     single_psu: str,
 ) -> F64:
     """Taylor variance when respondents are the PSUs and the data are in memory.
 
     A second pass over the answers computes each respondent's linearised values
-    z = M u (M: weighted satisfied and valid indicators), and sums z and z² per (stratum, group):
-    cheaper than the cross-products the streaming path keeps. Returns (g, aggregates + items).
+    z = M u (M: weighted satisfied, valid and level indicators), and sums z and z² per
+    (stratum, group): cheaper than the cross-products the streaming path keeps.
+    Returns (g, aggregates + item rates + item means).
     """
     n, k = r.answers.shape
     gn, nodes, _ = u_agg.shape
@@ -193,29 +204,33 @@ def twopass_variance(
     sc = combo[order]
     starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
     ends = np.r_[starts[1:], n]
-    sums = np.zeros((nstr, gn, nodes + k))
-    squares = np.zeros((nstr, gn, nodes + k))
+    sums = np.zeros((nstr, gn, nodes + 2 * k))
+    squares = np.zeros((nstr, gn, nodes + 2 * k))
     u8 = r.answers.view(np.uint8)
     step = 16_384
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         c = int(sc[a])
         h, g = c // gn, c % gn
-        ua = u_agg[g].T  # (2k, nodes)
+        ua = u_agg[g].T  # (3k, nodes)
         for s0 in range(a, b, step):
             e0 = min(b, s0 + step)
             block = u8[s0:e0] if in_order else u8[order[s0:e0]]
-            mat = np.empty((e0 - s0, 2 * k), order="F")
+            mat = np.empty((e0 - s0, 3 * k), order="F")
             for j in range(k):
                 np.take(acc.sat_lut[j], block[:, j], out=mat[:, j])
                 np.take(acc.val_lut[j], block[:, j], out=mat[:, k + j])
+                np.take(acc.level_lut[j], block[:, j], out=mat[:, 2 * k + j])
             if w is not None:
                 mat *= (w[s0:e0] if in_order else w[order[s0:e0]])[:, None]
             z_agg = mat @ ua
-            z_items = mat[:, :k] * inv_v[g] - mat[:, k:] * (p0[g] * inv_v[g])
+            z_items = mat[:, :k] * inv_v[g] - mat[:, k : 2 * k] * (p0[g] * inv_v[g])
+            z_means = mat[:, 2 * k :] * inv_v[g] - mat[:, k : 2 * k] * (m0[g] * inv_v[g])
             sums[h, g, :nodes] += z_agg.sum(axis=0)
             squares[h, g, :nodes] += np.einsum("rn,rn->n", z_agg, z_agg)
-            sums[h, g, nodes:] += z_items.sum(axis=0)
-            squares[h, g, nodes:] += np.einsum("rk,rk->k", z_items, z_items)
+            sums[h, g, nodes : nodes + k] += z_items.sum(axis=0)
+            squares[h, g, nodes : nodes + k] += np.einsum("rk,rk->k", z_items, z_items)
+            sums[h, g, nodes + k :] += z_means.sum(axis=0)
+            squares[h, g, nodes + k :] += np.einsum("rk,rk->k", z_means, z_means)
     nh = n_h.astype(np.float64)[:, None, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         contrib = nh / (nh - 1) * (squares - sums * sums / nh)
@@ -262,7 +277,9 @@ def bootstrap_replicates(
     seed: int,
     single_psu: str,
 ) -> F64:
-    """Bootstrap replicates of every index: shape (replicates, g, nodes + items).
+    """Bootstrap replicates of every index and item mean: shape (replicates, g, nodes + 2 items).
+
+    Indices are percentages; item means are on the answer scale.
 
     The replicate of an item is its rate under the replicate's weights, NaN where it has no
     weighted valid answers; the replicate of an aggregate combines the replicate's item rates with
@@ -282,7 +299,7 @@ def bootstrap_replicates(
     gn = coef.shape[0]
     k = acc.k
     nodes = coef.shape[1]
-    out = np.zeros((replicates, gn, nodes + k))
+    out = np.zeros((replicates, gn, nodes + 2 * k))
     # PSUs in the order of their labels, so that sums run in the same order for any row order
     labels = list(acc.psus.index)
     rank = np.empty(n_psu, dtype=np.int64)
@@ -290,13 +307,17 @@ def bootstrap_replicates(
     for g in range(gn):
         sel = np.flatnonzero(pg == g)
         sel = sel[np.argsort(rank[acc.pair_psu[sel]])]
-        rt = fp[:, sel] @ T[sel]  # (R, 2k)
-        defined = rt[:, k:] > 0
+        rt = fp[:, sel] @ T[sel]  # (R, 3k)
+        valid = rt[:, k : 2 * k]
+        defined = valid > 0
         with np.errstate(invalid="ignore", divide="ignore"):
-            p = np.where(defined, rt[:, :k] / rt[:, k:], 0.0)
+            p = np.where(defined, rt[:, :k] / valid, 0.0)
+            mean = np.where(defined, rt[:, 2 * k :] / valid, np.nan)
         used = (coef[g] != 0).astype(np.float64)  # (nodes, k)
         missing = (~defined).astype(np.float64) @ used.T > 0  # (R, nodes)
         missing |= used.sum(axis=1) == 0  # an aggregate of no item at all
         out[:, g, :nodes] = np.where(missing, np.nan, p @ coef[g].T)
-        out[:, g, nodes:] = np.where(defined, p, np.nan)
-    return out * 100.0
+        out[:, g, nodes : nodes + k] = np.where(defined, p * 100.0, np.nan)
+        out[:, g, nodes + k :] = mean
+    out[:, :, :nodes] *= 100.0
+    return out
