@@ -28,18 +28,35 @@ import numpy.typing as npt
 
 from ..errors import SurveyError
 from ._accumulate import F64, I64, Acc, luts, packs
-from .intervals import wald, wilson
+from .intervals import INTERVALS, effective_n, korn_graubard, logit, wald, wilson
 from .methodology import SurveyMethodology
 from .responses import INVALID, Exclusions, Factor, Responses
-from .variance import bootstrap_replicates, linearised_variance, percentile_spread, srs_item_se
+from .variance import (
+    bootstrap_replicates,
+    design_df,
+    linearised_variance,
+    percentile_spread,
+    srs_item_se,
+)
 
-__all__ = ["DESIGNS", "SINGLE_PSU", "Estimate", "Estimates", "GroupEstimates", "estimate"]
+__all__ = [
+    "DESIGNS",
+    "DF",
+    "INTERVALS",
+    "SINGLE_PSU",
+    "Estimate",
+    "Estimates",
+    "GroupEstimates",
+    "estimate",
+]
 
 DESIGNS = ("srs", "taylor", "bootstrap")
 #: Policies for a stratum with a single PSU: raise an error, leave it out of the variance
 #: ("skip", as samplics' ``skip`` and R's ``certainty``), or centre it on the mean of all PSUs
 #: ("center", as R's ``options(survey.lonely.psu = "adjust")``).
 SINGLE_PSU = ("error", "skip", "center")
+#: Quantiles of the intervals: the normal ("z") or Student t on the design degrees of freedom.
+DF = ("z", "design")
 Design = Literal["srs", "taylor", "bootstrap"]
 SinglePSU = Literal["error", "skip", "center"]
 
@@ -285,6 +302,8 @@ def estimate(
     replicates: int = 200,
     seed: int = 20231211,
     aggregate_intervals: bool = True,
+    df: Literal["z", "design"] = "z",
+    interval: Literal["wald", "logit", "beta", "wilson"] | None = None,
 ) -> Estimates:
     """Satisfaction indices per group, with standard errors and intervals.
 
@@ -370,13 +389,16 @@ def estimate(
         responses=responses if isinstance(responses, Responses) else None,
         by=by,
         strata=strata_name,
+        df=df,
+        method=interval,
     )
     groups = _group_estimates(acc, methodology, items, codes, tallies, coef, agg, spread, minimum)
     return Estimates(
         methodology=methodology.id,
         by=tuple(by),
         design=design,
-        interval={"srs": "wilson/wald", "taylor": "wald", "bootstrap": "percentile"}[design],
+        interval=interval
+        or {"srs": "wilson/wald", "taylor": "wald", "bootstrap": "percentile"}[design],
         level=level,
         single_psu=single_psu,
         overall_method=ov,
@@ -467,6 +489,8 @@ def _spread(
     responses: Responses | None,
     by: Sequence[str],
     strata: str | None,
+    df: str = "z",
+    method: str | None = None,
 ) -> _Spread:
     """Standard errors and intervals: bootstrap percentiles, or linearisation with Wilson/Wald."""
     gn, k = t.V.shape
@@ -500,22 +524,60 @@ def _spread(
             mean_se = se[:, ncodes + k :]
             agg_se = np.where(np.isnan(agg), np.nan, agg_se)
             item_se = np.where(avail, item_se, np.nan)
-            agg_lo, agg_hi = wald(agg * 100, agg_se, level, (0.0, 100.0))
-        if design == "srs":
-            lo, hi = wilson(p0, t.n_valid.astype(np.float64), level)
+        dfv: Any = math.inf
+        if df == "design":
+            dfv = design_df(acc, responses, by, strata)[:, None]
+        if design == "srs" and acc.mode == "none":
+            item_se, mean_se = srs_item_se(acc, t.p, t.V, t.mean, t.ss)
+        n_agg = _aggregate_n(coef, t.n_valid)
+        agg_lo, agg_hi = _interval(method or "wald", agg, agg_se, n_agg, acc, level, dfv)
+        if design == "srs" and method is None:
+            lo, hi = wilson(p0, t.n_valid.astype(np.float64), level, dfv)
             item_lo, item_hi = lo * 100, hi * 100
-            if acc.mode == "none":
-                item_se, mean_se = srs_item_se(acc, t.p, t.V, t.mean, t.ss)
         else:
-            item_lo, item_hi = wald(t.p * 100, item_se, level, (0.0, 100.0))
+            item_lo, item_hi = _interval(method or "wald", t.p, item_se, t.n_valid, acc, level, dfv)
         mean_se = np.where(avail, mean_se, np.nan)
-        mean_lo, mean_hi = wald(t.mean, mean_se, level)
+        mean_lo, mean_hi = wald(t.mean, mean_se, level, df=dfv)
     item_lo = np.where(avail, item_lo, np.nan)
     item_hi = np.where(avail, item_hi, np.nan)
     mean_se = np.where(avail, mean_se, np.nan)
     mean_lo = np.where(avail, mean_lo, np.nan)
     mean_hi = np.where(avail, mean_hi, np.nan)
     return _Spread(agg_se, agg_lo, agg_hi, item_se, item_lo, item_hi, mean_se, mean_lo, mean_hi)
+
+
+def _aggregate_n(coef: F64, n_valid: I64) -> I64:
+    """An aggregate's count of valid answers: the least over the items it combines."""
+    big = np.iinfo(np.int64).max
+    agg_n = np.where(coef > 0, n_valid[:, None, :], big).min(axis=2)
+    out: I64 = np.where(agg_n == big, 0, agg_n)
+    return out
+
+
+def _interval(
+    method: str, p: F64, se: F64, n_valid: I64, acc: Acc, level: float, dfv: Any
+) -> tuple[F64, F64]:
+    """Interval bounds (percent) of proportions ``p`` (0–1) with standard errors ``se`` (percent).
+
+    Where the standard error is 0 (p = 0 or 1, or no spread between PSUs) the effective sample
+    size is taken as the valid answers (design effect 1), so that "beta", "wilson" and "logit"
+    give a non-degenerate interval; "logit", undefined at p = 0 or 1, gives the "beta" one there.
+    """
+    if method == "wald":
+        return wald(p * 100, se, level, (0.0, 100.0), df=dfv)
+    s = se / 100
+    n_eff = np.where(s > 0, effective_n(p, s), n_valid.astype(np.float64))
+    n_dom = acc.respondents[: p.shape[0]].astype(np.float64)[:, None]
+    kg = korn_graubard(p, n_eff, level, dfv, n_dom)
+    if method == "beta":
+        lo, hi = kg
+    elif method == "wilson":
+        lo, hi = wilson(p, n_eff, level, dfv)
+    else:
+        lg = logit(p, s, level, dfv)
+        edge = (p <= 0) | (p >= 1) | ~(s > 0)
+        lo, hi = np.where(edge, kg[0], lg[0]), np.where(edge, kg[1], lg[1])
+    return lo * 100, hi * 100
 
 
 def _group_estimates(
@@ -531,9 +593,7 @@ def _group_estimates(
 ) -> tuple[GroupEstimates, ...]:
     """The result objects, one per group with respondents, in the order of their keys."""
     gn = len(acc.groups)
-    # an aggregate's count of valid answers: the least over the items it combines
-    agg_n = np.where(coef > 0, t.n_valid[:, None, :], np.iinfo(np.int64).max).min(axis=2)
-    agg_n = np.where(agg_n == np.iinfo(np.int64).max, 0, agg_n)
+    agg_n = _aggregate_n(coef, t.n_valid)
     statuses = {n.code: n.status for n in methodology.walk()}
     groups: list[GroupEstimates] = []
     labels = list(acc.groups.index)

@@ -25,6 +25,7 @@ from .responses import Responses
 __all__ = [
     "bootstrap_replicates",
     "check_psu_counts",
+    "design_df",
     "linearised_variance",
     "percentile_spread",
     "replicate_factors",
@@ -68,6 +69,35 @@ def linearised_variance(
         assert isinstance(responses, Responses)
         return twopass_variance(responses, acc, by, strata, u_agg, p0, mean0, inv_v, single_psu)
     return taylor_variance(acc, np.concatenate([u_agg, u_items, u_means], axis=1), single_psu)
+
+
+def design_df(acc: Acc, responses: Responses | None, by: Sequence[str], strata: str | None) -> F64:
+    """Design degrees of freedom per group: its PSUs minus its strata (R's ``degf`` of the
+    subset of the group's respondents). Respondents are the PSUs where there is no PSU column."""
+    gn = len(acc.groups)
+    if acc.mode == "psu":
+        npairs = len(acc.pairs)
+        pg = acc.pair_group[:npairs]
+        ph = acc.psu_stratum[acc.pair_psu[:npairs]]
+        psus = np.bincount(pg, minlength=gn)
+        cells = np.unique(ph * gn + pg)
+        nstrata = np.bincount(cells % gn, minlength=gn)
+    elif acc.mode == "cross":
+        psus = acc.respondents[:gn]
+        nstrata = np.bincount([g for (_, g) in acc.cells.index], minlength=gn)
+    else:
+        psus = acc.respondents[:gn]
+        nstrata = np.ones(gn, dtype=np.int64)
+        if responses is not None and strata:
+            n = responses.n
+            labels, local = combine(
+                [(responses.factor(b).labels, responses.factor(b).codes) for b in by], n
+            )
+            gidx = acc.groups.codes(labels)[local]
+            cells = np.unique(responses.factor(strata).codes.astype(np.int64) * gn + gidx)
+            nstrata = np.bincount(cells % gn, minlength=gn)
+    out: F64 = (psus - nstrata).astype(np.float64)
+    return out
 
 
 def srs_item_se(acc: Acc, p: F64, V: F64, mean: F64, ss: F64) -> tuple[F64, F64]:
