@@ -158,3 +158,66 @@ def test_aggregate_se_matches_a_respondent_level_linearisation(tiny) -> None:
             nh = len(psus)
             var += nh / (nh - 1) * ((totals - totals.mean()) ** 2).sum()
         assert est[unit]["F1"].se / 100 == pytest.approx(np.sqrt(var), rel=1e-9)
+
+
+def samplics_mean_ratio(d: dict[str, np.ndarray], item: str, **design: object) -> tuple[dict, dict]:
+    """An item's mean answer as samplics' ratio of summed valid levels over valid answers."""
+    from samplics import PopParam, TaylorEstimator
+
+    col = d[item]
+    valid = np.isin(col, VALID)
+    est = TaylorEstimator(PopParam.ratio)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.estimate(
+            y=np.where(valid, col, 0).astype(float),
+            x=valid.astype(float),
+            domain=d["unit"],
+            **design,
+        )
+    return (
+        {str(k): v for k, v in est.point_est.items()},
+        {str(k): v for k, v in est.stderror.items()},
+    )
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_item_means_have_design_based_standard_errors(tiny, stream: bool) -> None:
+    d = data(5)
+    kwargs = {"unit": d["unit"], "weight": d["weight"]}
+    psu_id = np.char.add(np.char.add(d["stratum"], "/"), d["psu"])
+    with_psu = survey.from_arrays(
+        tiny,
+        {c: d[c] for c in "abc"},
+        attributes={"stratum": d["stratum"], "psu": d["psu"]},
+        **kwargs,
+    )
+    no_psu = survey.from_arrays(
+        tiny, {c: d[c] for c in "abc"}, attributes={"stratum": d["stratum"]}, **kwargs
+    )
+    plain = survey.from_arrays(tiny, {c: d[c] for c in "abc"}, unit=d["unit"])
+
+    def run(r: survey.Responses, **kw: object) -> survey.Estimates:
+        return survey.estimate(iter([r]) if stream else r, tiny, **kw)  # type: ignore[arg-type]
+
+    cases = [
+        (
+            run(with_psu, design="taylor"),
+            {"samp_weight": d["weight"], "stratum": d["stratum"], "psu": psu_id},
+        ),
+        (run(no_psu, design="taylor"), {"samp_weight": d["weight"], "stratum": d["stratum"]}),
+        (run(plain), {}),
+        (run(plain, aggregate_intervals=False), {}),
+    ]
+    for est, design in cases:
+        for item in "abc":
+            point, se = samplics_mean_ratio(d, item, **design)
+            for unit in ("U1", "U2", "U3"):
+                e = est[unit][item]
+                assert e.mean == pytest.approx(point[unit], rel=1e-12)
+                assert e.mean_se == pytest.approx(se[unit], rel=1e-9)
+                assert e.mean_low < e.mean < e.mean_high
+    boot = survey.estimate(with_psu, tiny, design="bootstrap", replicates=100)
+    e = boot["U1"]["a"]
+    assert e.mean_se is not None and 0 < e.mean_se < 1
+    assert e.to_dict()["mean_se"] == e.mean_se

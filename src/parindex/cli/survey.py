@@ -7,7 +7,7 @@ import sys
 from typing import Any, Literal
 
 from ..errors import ParIndexError
-from ..survey.estimate import DESIGNS, SINGLE_PSU, estimate
+from ..survey.estimate import DESIGNS, DF, INTERVALS, SINGLE_PSU, estimate
 from ..survey.methodology import load_methodology
 from ..survey.output import to_csv, to_json, to_table
 from ..survey.responses import iter_csv, read_mapping, read_parquet
@@ -46,6 +46,15 @@ def _arguments(p: argparse.ArgumentParser) -> None:
         choices=SINGLE_PSU,
         default="error",
         help="policy for a stratum with one PSU",
+    )
+    p.add_argument(
+        "--df", choices=DF, default="z", help="z (normal quantiles) or design (t on PSUs − strata)"
+    )
+    p.add_argument(
+        "--interval",
+        choices=INTERVALS,
+        default=None,
+        help="interval method (default: the design's)",
     )
     p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--overall", default=None, help="children, items, or an item code")
@@ -104,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
             overall=args.overall,
             min_answers=args.min_answers,
             replicates=args.replicates,
+            df=args.df,
+            interval=args.interval,
         )
     except ParIndexError as exc:
         print(f"parindex sipas: {exc}", file=sys.stderr)

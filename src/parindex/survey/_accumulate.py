@@ -171,6 +171,7 @@ class Acc:
         sat: F64,
         val: F64,
         packs: Sequence[Pack] = (),
+        level: F64 | None = None,
     ) -> None:
         self.k = k
         self.packs = packs
@@ -178,6 +179,8 @@ class Acc:
         self.mode = mode  # "none", "psu" (PSU totals), "cross" (respondent = PSU)
         self.sat_lut = sat  # (k, 256) 1.0 where the code is a satisfied level
         self.val_lut = val  # (k, 256) 1.0 where the code is a valid level
+        # (k, 256) the level of a valid code (for the item means), 0 elsewhere
+        self.level_lut = np.zeros_like(val) if level is None else level
         self.groups = Grow()
         self.hist = np.zeros((0, k, 256), dtype=np.int64)
         self.whist = np.zeros((0, k, 256), dtype=np.float64)
@@ -189,10 +192,11 @@ class Acc:
         self.pairs = Grow()  # (psu index, group index) → index
         self.pair_psu = np.zeros(0, dtype=np.int64)
         self.pair_group = np.zeros(0, dtype=np.int64)
-        self.totals = np.zeros((0, 2 * k), dtype=np.float64)
+        # design totals, blocks of k columns: satisfied, valid, sum of levels
+        self.totals = np.zeros((0, 3 * k), dtype=np.float64)
         self.cells = Grow()  # (stratum, group) → index
-        self.s1 = np.zeros((0, 2 * k), dtype=np.float64)
-        self.s2 = np.zeros((0, 2 * k, 2 * k), dtype=np.float64)
+        self.s1 = np.zeros((0, 3 * k), dtype=np.float64)
+        self.s2 = np.zeros((0, 3 * k, 3 * k), dtype=np.float64)
         self.excluded = Exclusions()
 
     def add(
@@ -321,6 +325,9 @@ class Acc:
             self.totals[:, k + j] += np.bincount(
                 row_pair, weights=wv * self.val_lut[j][col], minlength=m
             )
+            self.totals[:, 2 * k + j] += np.bincount(
+                row_pair, weights=wv * self.level_lut[j][col], minlength=m
+            )
 
     def _add_cross_products(
         self,
@@ -341,10 +348,11 @@ class Acc:
         sc = combo[order]
         starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
         ends = np.r_[starts[1:], n]
-        # 0/1 indicators are exact in float32; weighted sums need float64
-        dtype = np.float32 if w is None else np.float64
+        # products of answer levels (up to 126²) summed over a block are not exact in float32
+        dtype = np.float64
         sat_l = self.sat_lut.astype(dtype)
         val_l = self.val_lut.astype(dtype)
+        lev_l = self.level_lut.astype(dtype)
         step = 65_536
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
             c = int(sc[a])
@@ -354,10 +362,11 @@ class Acc:
             for s0 in range(a, b, step):
                 e0 = min(b, s0 + step)
                 block = u8[s0:e0] if in_order else u8[order[s0:e0]]
-                mat = np.empty((e0 - s0, 2 * k), dtype=dtype, order="F")
+                mat = np.empty((e0 - s0, 3 * k), dtype=dtype, order="F")
                 for j in range(k):
                     np.take(sat_l[j], block[:, j], out=mat[:, j])
                     np.take(val_l[j], block[:, j], out=mat[:, k + j])
+                    np.take(lev_l[j], block[:, j], out=mat[:, 2 * k + j])
                 if w is not None:
                     mat *= (wv[s0:e0] if in_order else wv[order[s0:e0]])[:, None]
                 self.s1[cell] += mat.sum(axis=0, dtype=np.float64)

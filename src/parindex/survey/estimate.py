@@ -29,18 +29,35 @@ import numpy.typing as npt
 from .._compat import methodology_keyword
 from ..errors import SurveyError
 from ._accumulate import F64, I64, Acc, luts, packs
-from .intervals import wald, wilson
+from .intervals import INTERVALS, effective_n, korn_graubard, logit, wald, wilson
 from .methodology import SurveyMethodology
-from .responses import INVALID, Exclusions, Responses
-from .variance import bootstrap_replicates, linearised_variance, percentile_spread, srs_item_se
+from .responses import INVALID, Exclusions, Factor, Responses
+from .variance import (
+    bootstrap_replicates,
+    design_df,
+    linearised_variance,
+    percentile_spread,
+    srs_item_se,
+)
 
-__all__ = ["DESIGNS", "SINGLE_PSU", "Estimate", "Estimates", "GroupEstimates", "estimate"]
+__all__ = [
+    "DESIGNS",
+    "DF",
+    "INTERVALS",
+    "SINGLE_PSU",
+    "Estimate",
+    "Estimates",
+    "GroupEstimates",
+    "estimate",
+]
 
 DESIGNS = ("srs", "taylor", "bootstrap")
 #: Policies for a stratum with a single PSU: raise an error, leave it out of the variance
 #: ("skip", as samplics' ``skip`` and R's ``certainty``), or centre it on the mean of all PSUs
 #: ("center", as R's ``options(survey.lonely.psu = "adjust")``).
 SINGLE_PSU = ("error", "skip", "center")
+#: Quantiles of the intervals: the normal ("z") or Student t on the design degrees of freedom.
+DF = ("z", "design")
 Design = Literal["srs", "taylor", "bootstrap"]
 SinglePSU = Literal["error", "skip", "center"]
 
@@ -52,7 +69,9 @@ class Estimate:
     ``value``, ``low``, ``high`` and ``se`` are percentages (0–100) of satisfied answers.
     ``n`` is the number of valid answers (for an aggregate: the fewest valid answers of any of its
     items); ``small`` flags ``n`` below the stated minimum. ``mean`` is an item's mean answer on
-    its scale (valid answers only).
+    its scale (valid answers only), with its standard error and interval ``mean_se``,
+    ``mean_low``, ``mean_high`` (a ratio estimator: sum of weighted levels over weighted valid
+    answers, in every design).
     """
 
     code: str
@@ -65,6 +84,9 @@ class Estimate:
     small: bool
     status: str
     mean: float | None = None
+    mean_se: float | None = None
+    mean_low: float | None = None
+    mean_high: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         def num(x: float | None) -> float | None:
@@ -81,6 +103,9 @@ class Estimate:
         }
         if self.mean is not None:
             out["mean"] = num(self.mean)
+            out["mean_se"] = num(self.mean_se)
+            out["mean_low"] = num(self.mean_low)
+            out["mean_high"] = num(self.mean_high)
         return out
 
 
@@ -279,6 +304,8 @@ def estimate(
     replicates: int = 200,
     seed: int = 20231211,
     aggregate_intervals: bool = True,
+    df: Literal["z", "design"] = "z",
+    interval: Literal["wald", "logit", "beta", "wilson"] | None = None,
 ) -> Estimates:
     """Satisfaction indices per group, with standard errors and intervals.
 
@@ -296,6 +323,13 @@ def estimate(
         raise SurveyError(f"design must be one of {', '.join(DESIGNS)}", value=design)
     if single_psu not in SINGLE_PSU:
         raise SurveyError(f"single_psu must be one of {', '.join(SINGLE_PSU)}", value=single_psu)
+    if design == "bootstrap" and single_psu == "center":
+        raise SurveyError(
+            "single_psu='center' has no bootstrap counterpart: a stratum with one PSU has nothing "
+            "to resample, so its PSU keeps the factor 1 and adds no variance; choose "
+            "single_psu='skip' to say so, or design='taylor' to centre it",
+            value=single_psu,
+        )
     ov = overall or methodology.overall_aggregate
     if ov not in ("children", "items") and ov not in methodology.items:
         raise SurveyError(
@@ -322,8 +356,8 @@ def estimate(
                 mode = "psu" if psu_name else ("twopass" if in_memory else "cross")
             if design == "bootstrap":
                 mode = "psu"
-            sat, val, *_ = luts(methodology, items)
-            acc = Acc(len(items), weighted, mode, sat, val, packs(methodology, items))
+            sat, val, level_lut, *_ = luts(methodology, items)
+            acc = Acc(len(items), weighted, mode, sat, val, packs(methodology, items), level_lut)
         elif r.items != items:
             raise SurveyError("every chunk must have the same item columns", file=r.source)
         for b in by:
@@ -357,13 +391,16 @@ def estimate(
         responses=responses if isinstance(responses, Responses) else None,
         by=by,
         strata=strata_name,
+        df=df,
+        method=interval,
     )
     groups = _group_estimates(acc, methodology, items, codes, tallies, coef, agg, spread, minimum)
     return Estimates(
         methodology=methodology.id,
         by=tuple(by),
         design=design,
-        interval={"srs": "wilson/wald", "taylor": "wald", "bootstrap": "percentile"}[design],
+        interval=interval
+        or {"srs": "wilson/wald", "taylor": "wald", "bootstrap": "percentile"}[design],
         level=level,
         single_psu=single_psu,
         overall_method=ov,
@@ -384,6 +421,7 @@ class _Tallies:
     V: F64  # valid answers (weighted)
     p: F64  # satisfied / valid; NaN without valid answers
     mean: F64  # mean answer level
+    ss: F64  # sum of squared deviations of the answer levels from the mean
     n_valid: I64  # valid answers (unweighted)
     no_opinion: npt.NDArray[Any]  # answers of that kind (unweighted)
     not_applicable: npt.NDArray[Any]  # answers of that kind (unweighted)
@@ -409,10 +447,13 @@ def _tallies(
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(V > 0, Y / V, np.nan)
         mean = np.where(V > 0, _per_item(H, level_lut) / V, np.nan)
+    dev = (level_lut[None, :, :] - np.nan_to_num(mean)[:, :, None]) ** 2 * val[None, :, :]
+    ss = np.einsum("gkb,gkb->gk", H, dev, optimize=False)
     return _Tallies(
         V=V,
         p=p,
         mean=mean,
+        ss=ss,
         n_valid=n_valid,
         no_opinion=_per_item(hist, noop),
         not_applicable=_per_item(hist, na),
@@ -431,6 +472,9 @@ class _Spread:
     item_se: F64
     item_lo: F64
     item_hi: F64
+    mean_se: F64
+    mean_lo: F64
+    mean_hi: F64
 
 
 def _spread(
@@ -447,6 +491,8 @@ def _spread(
     responses: Responses | None,
     by: Sequence[str],
     strata: str | None,
+    df: str = "z",
+    method: str | None = None,
 ) -> _Spread:
     """Standard errors and intervals: bootstrap percentiles, or linearisation with Wilson/Wald."""
     gn, k = t.V.shape
@@ -459,30 +505,81 @@ def _spread(
     item_hi = np.full((gn, k), np.nan)
     agg_lo = np.full((gn, ncodes), np.nan)
     agg_hi = np.full((gn, ncodes), np.nan)
+    mean_se = np.full((gn, k), np.nan)
     if design == "bootstrap":
         reps = bootstrap_replicates(acc, coef, replicates, seed, single_psu)
         sd, lo, hi = percentile_spread(reps, level)
-        agg_se, item_se = sd[:, :ncodes], sd[:, ncodes:]
-        agg_lo, item_lo = lo[:, :ncodes], lo[:, ncodes:]
-        agg_hi, item_hi = hi[:, :ncodes], hi[:, ncodes:]
+        agg_se, item_se, mean_se = sd[:, :ncodes], sd[:, ncodes : ncodes + k], sd[:, ncodes + k :]
+        agg_lo, item_lo, mean_lo = lo[:, :ncodes], lo[:, ncodes : ncodes + k], lo[:, ncodes + k :]
+        agg_hi, item_hi, mean_hi = hi[:, :ncodes], hi[:, ncodes : ncodes + k], hi[:, ncodes + k :]
+        # an estimate that is not defined in the full sample is null in every field
+        undefined = np.isnan(agg)
+        agg_se = np.where(undefined, np.nan, agg_se)
+        agg_lo = np.where(undefined, np.nan, agg_lo)
+        agg_hi = np.where(undefined, np.nan, agg_hi)
+        item_se = np.where(avail, item_se, np.nan)
     else:
         if acc.mode != "none":
-            var = linearised_variance(acc, coef, p0, t.V, responses, by, strata, single_psu)
-            se = np.sqrt(var) * 100.0
-            agg_se, item_se = se[:, :ncodes], se[:, ncodes:]
+            var = linearised_variance(acc, coef, p0, t.V, responses, by, strata, single_psu, t.mean)
+            se = np.sqrt(var)
+            agg_se, item_se = se[:, :ncodes] * 100.0, se[:, ncodes : ncodes + k] * 100.0
+            mean_se = se[:, ncodes + k :]
             agg_se = np.where(np.isnan(agg), np.nan, agg_se)
             item_se = np.where(avail, item_se, np.nan)
-            agg_lo, agg_hi = wald(agg * 100, agg_se, level, (0.0, 100.0))
-        if design == "srs":
-            lo, hi = wilson(p0, t.n_valid.astype(np.float64), level)
+        dfv: Any = math.inf
+        if df == "design":
+            dfv = design_df(acc, responses, by, strata)[:, None]
+        if design == "srs" and acc.mode == "none":
+            item_se, mean_se = srs_item_se(acc, t.p, t.V, t.mean, t.ss)
+        n_agg = _aggregate_n(coef, t.n_valid)
+        agg_lo, agg_hi = _interval(method or "wald", agg, agg_se, n_agg, acc, level, dfv)
+        if design == "srs" and method is None:
+            lo, hi = wilson(p0, t.n_valid.astype(np.float64), level, dfv)
             item_lo, item_hi = lo * 100, hi * 100
-            if acc.mode == "none":
-                item_se = srs_item_se(acc, t.p, t.V)
         else:
-            item_lo, item_hi = wald(t.p * 100, item_se, level, (0.0, 100.0))
+            item_lo, item_hi = _interval(method or "wald", t.p, item_se, t.n_valid, acc, level, dfv)
+        mean_se = np.where(avail, mean_se, np.nan)
+        mean_lo, mean_hi = wald(t.mean, mean_se, level, df=dfv)
     item_lo = np.where(avail, item_lo, np.nan)
     item_hi = np.where(avail, item_hi, np.nan)
-    return _Spread(agg_se, agg_lo, agg_hi, item_se, item_lo, item_hi)
+    mean_se = np.where(avail, mean_se, np.nan)
+    mean_lo = np.where(avail, mean_lo, np.nan)
+    mean_hi = np.where(avail, mean_hi, np.nan)
+    return _Spread(agg_se, agg_lo, agg_hi, item_se, item_lo, item_hi, mean_se, mean_lo, mean_hi)
+
+
+def _aggregate_n(coef: F64, n_valid: I64) -> I64:
+    """An aggregate's count of valid answers: the least over the items it combines."""
+    big = np.iinfo(np.int64).max
+    agg_n = np.where(coef > 0, n_valid[:, None, :], big).min(axis=2)
+    out: I64 = np.where(agg_n == big, 0, agg_n)
+    return out
+
+
+def _interval(
+    method: str, p: F64, se: F64, n_valid: I64, acc: Acc, level: float, dfv: Any
+) -> tuple[F64, F64]:
+    """Interval bounds (percent) of proportions ``p`` (0–1) with standard errors ``se`` (percent).
+
+    Where the standard error is 0 (p = 0 or 1, or no spread between PSUs) the effective sample
+    size is taken as the valid answers (design effect 1), so that "beta", "wilson" and "logit"
+    give a non-degenerate interval; "logit", undefined at p = 0 or 1, gives the "beta" one there.
+    """
+    if method == "wald":
+        return wald(p * 100, se, level, (0.0, 100.0), df=dfv)
+    s = se / 100
+    n_eff = np.where(s > 0, effective_n(p, s), n_valid.astype(np.float64))
+    n_dom = acc.respondents[: p.shape[0]].astype(np.float64)[:, None]
+    kg = korn_graubard(p, n_eff, level, dfv, n_dom)
+    if method == "beta":
+        lo, hi = kg
+    elif method == "wilson":
+        lo, hi = wilson(p, n_eff, level, dfv)
+    else:
+        lg = logit(p, s, level, dfv)
+        edge = (p <= 0) | (p >= 1) | ~(s > 0)
+        lo, hi = np.where(edge, kg[0], lg[0]), np.where(edge, kg[1], lg[1])
+    return lo * 100, hi * 100
 
 
 def _group_estimates(
@@ -498,9 +595,7 @@ def _group_estimates(
 ) -> tuple[GroupEstimates, ...]:
     """The result objects, one per group with respondents, in the order of their keys."""
     gn = len(acc.groups)
-    # an aggregate's count of valid answers: the least over the items it combines
-    agg_n = np.where(coef > 0, t.n_valid[:, None, :], np.iinfo(np.int64).max).min(axis=2)
-    agg_n = np.where(agg_n == np.iinfo(np.int64).max, 0, agg_n)
+    agg_n = _aggregate_n(coef, t.n_valid)
     statuses = {n.code: n.status for n in methodology.walk()}
     groups: list[GroupEstimates] = []
     labels = list(acc.groups.index)
@@ -511,6 +606,7 @@ def _group_estimates(
     p_l, item_se_l = (t.p * 100).tolist(), s.item_se.tolist()
     item_lo_l, item_hi_l = s.item_lo.tolist(), s.item_hi.tolist()
     n_valid_l, mean_l = t.n_valid.tolist(), t.mean.tolist()
+    mean_se_l, mean_lo_l, mean_hi_l = s.mean_se.tolist(), s.mean_lo.tolist(), s.mean_hi.tolist()
     kinds = ["overall" if c == "" else "aggregate" for c in codes]
     names = [c or "overall" for c in codes]
     node_status = [methodology.overall_status if c == "" else statuses[c] for c in codes]
@@ -546,6 +642,9 @@ def _group_estimates(
                 n_valid_l[g][j] < minimum,
                 item_status[j],
                 mean_l[g][j],
+                mean_se_l[g][j],
+                mean_lo_l[g][j],
+                mean_hi_l[g][j],
             )
         assert ov_est is not None
         groups.append(
@@ -568,8 +667,10 @@ def _group_estimates(
     return tuple(groups)
 
 
-def _respondent_psu(r: Responses) -> Any:
-    from .responses import Factor
-
-    labels = tuple(f"r{int(x)}" for x in r.rows.tolist())
+def _respondent_psu(r: Responses) -> Factor:
+    """Each respondent as its own PSU, labelled by its id (or, without ids, its row number)."""
+    if r.respondent_id is not None:
+        labels = tuple(f"id:{x}" for x in r.respondent_id.tolist())
+    else:
+        labels = tuple(f"row:{int(x)}" for x in r.rows.tolist())
     return Factor(labels, np.arange(r.n, dtype=np.int32))

@@ -51,6 +51,9 @@ INVALID = -2
 #: The respondent attribute columns a responses file may carry besides the items.
 ATTRIBUTES = ("respondent_id", "unit", "group", "stratum", "psu", "weight")
 OnError = Literal["raise", "skip"]
+#: Texts read as an empty answer: an empty cell, and what pandas ("nan", "None") and R ("NA")
+#: write for a missing value.
+MISSING_TEXTS = ("", "nan", "NaN", "None", "NA")
 
 #: Reasons an answer or a respondent is excluded, with their labels.
 REASONS: Mapping[str, str] = MappingProxyType(
@@ -60,7 +63,7 @@ REASONS: Mapping[str, str] = MappingProxyType(
         "duplicate_id": "respondent id already seen",
         "missing_id": "respondent id is empty",
         "missing_unit": "unit is empty",
-        "bad_weight": "weight is negative, zero, missing or not a number",
+        "bad_weight": "weight is negative, missing or not a number",
         "missing_psu": "stratum given without a primary sampling unit",
         "missing_stratum": "primary sampling unit given without a stratum",
     }
@@ -275,7 +278,9 @@ def _finish(
         respondent_fault(dup, "duplicate_id", "respondent_id", ids)
     if weight is not None:
         w = np.asarray(weight, dtype=np.float64)
-        respondent_fault(~(np.isfinite(w) & (w > 0)), "bad_weight", "weight", w)
+        # a zero weight is legitimate (e.g. a respondent outside the domain): the respondent
+        # stays in the design (its PSU counts), as in R's survey package
+        respondent_fault(~(np.isfinite(w) & (w >= 0)), "bad_weight", "weight", w)
     strat = attrs_raw.get("stratum")
     psu = attrs_raw.get("psu")
     if strat is not None and psu is not None:
@@ -325,7 +330,11 @@ def _to_codes(
         out = np.where(nan, BLANK, np.where(bad, INVALID, np.nan_to_num(arr))).astype(np.int8)
     else:
         s = np.char.strip(arr.astype(str))
-        empty = (s == "") | (s == "nan") | (s == "None")
+        empty = np.isin(s, MISSING_TEXTS)
+        # "4.0" (pandas writes an integer column with gaps as floats) is the code 4
+        head, dot, tail = np.char.partition(s, ".").T
+        whole = (dot == ".") & (np.char.strip(tail, "0") == "") & (head != "")
+        s = np.where(whole, head, s)
         digits = np.char.isdigit(s)
         lens = np.char.str_len(s)
         ok = digits & (lens <= 3)

@@ -4,12 +4,14 @@ Every index is a linear combination of item rates p_i = Y_i / V_i, so its linear
 z = sum_i c_i (y_i - p_i v_i) / V_i. :func:`taylor_variance` sums z over PSUs from the totals the
 accumulator kept; :func:`twopass_variance` computes z per respondent in a second pass when the
 respondents are the PSUs and the data are in memory; :func:`bootstrap_replicates` draws Rao–Wu
-rescaling bootstrap replicates of the PSUs within strata. Like samplics, which keeps Taylor
+rescaling bootstrap replicates of the PSUs within strata, with factors drawn by
+:func:`replicate_factors`. Like samplics, which keeps Taylor
 estimation (``estimation/expansion.py``) apart from replication (``estimation/replication.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -23,8 +25,10 @@ from .responses import Responses
 __all__ = [
     "bootstrap_replicates",
     "check_psu_counts",
+    "design_df",
     "linearised_variance",
     "percentile_spread",
+    "replicate_factors",
     "srs_item_se",
     "taylor_variance",
     "twopass_variance",
@@ -40,47 +44,88 @@ def linearised_variance(
     by: Sequence[str],
     strata: str | None,
     single_psu: str,
+    m0: F64 | None = None,
 ) -> F64:
-    """Taylor variance of every aggregate and item, shape (g, aggregates + items).
+    """Taylor variance of every aggregate, item rate and item mean: (g, aggregates + 2 items).
 
-    Item i alone has u = (e_i / V_i, -p_i e_i / V_i); an aggregate combines them with ``coef``.
+    The design totals are T = (Y, V, L) per item (satisfied, valid, sum of levels). Item i's rate
+    Y_i / V_i has u = (e_i / V_i, -p_i e_i / V_i, 0); an aggregate combines them with ``coef``;
+    item i's mean L_i / V_i (a ratio estimator) has u = (0, -m_i e_i / V_i, e_i / V_i).
     ``responses`` is needed (in memory) for the two-pass form only.
     """
     gn, k = V.shape
+    mean0 = np.zeros_like(p0) if m0 is None else np.nan_to_num(m0)
     with np.errstate(invalid="ignore", divide="ignore"):
         inv_v = np.where(V > 0, 1.0 / V, 0.0)
-    u_items = np.zeros((gn, k, 2 * k))
+    u_items = np.zeros((gn, k, 3 * k))
+    u_means = np.zeros((gn, k, 3 * k))
     ar = np.arange(k)
     u_items[:, ar, ar] = inv_v
     u_items[:, ar, k + ar] = -p0 * inv_v
+    u_means[:, ar, k + ar] = -mean0 * inv_v
+    u_means[:, ar, 2 * k + ar] = inv_v
     u_agg = np.einsum("gnk,gkl->gnl", coef, u_items)
     if acc.mode == "twopass":
         assert isinstance(responses, Responses)
-        return twopass_variance(responses, acc, by, strata, u_agg, p0, inv_v, single_psu)
-    return taylor_variance(acc, np.concatenate([u_agg, u_items], axis=1), single_psu)
+        return twopass_variance(responses, acc, by, strata, u_agg, p0, mean0, inv_v, single_psu)
+    return taylor_variance(acc, np.concatenate([u_agg, u_items, u_means], axis=1), single_psu)
 
 
-def srs_item_se(acc: Acc, p: F64, V: F64) -> F64:
-    """The linearised item standard errors in closed form, when no design part was kept.
+def design_df(acc: Acc, responses: Responses | None, by: Sequence[str], strata: str | None) -> F64:
+    """Design degrees of freedom per group: its PSUs minus its strata (R's ``degf`` of the
+    subset of the group's respondents). Respondents are the PSUs where there is no PSU column."""
+    gn = len(acc.groups)
+    if acc.mode == "psu":
+        npairs = len(acc.pairs)
+        pg = acc.pair_group[:npairs]
+        ph = acc.psu_stratum[acc.pair_psu[:npairs]]
+        psus = np.bincount(pg, minlength=gn)
+        cells = np.unique(ph * gn + pg)
+        nstrata = np.bincount(cells % gn, minlength=gn)
+    elif acc.mode == "cross":
+        psus = acc.respondents[:gn]
+        nstrata = np.bincount([g for (_, g) in acc.cells.index], minlength=gn)
+    else:
+        psus = acc.respondents[:gn]
+        nstrata = np.ones(gn, dtype=np.int64)
+        if responses is not None and strata:
+            n = responses.n
+            labels, local = combine(
+                [(responses.factor(b).labels, responses.factor(b).codes) for b in by], n
+            )
+            gidx = acc.groups.codes(labels)[local]
+            cells = np.unique(responses.factor(strata).codes.astype(np.int64) * gn + gidx)
+            nstrata = np.bincount(cells % gn, minlength=gn)
+    out: F64 = (psus - nstrata).astype(np.float64)
+    return out
 
-    Within a unit sum z^2 = p (1 - p) / V, times the n / (n - 1) factor of the whole sample
-    (units are domains).
+
+def srs_item_se(acc: Acc, p: F64, V: F64, mean: F64, ss: F64) -> tuple[F64, F64]:
+    """Linearised standard errors of item rates and means in closed form (no design part kept).
+
+    Within a unit sum z^2 = p (1 - p) / V for a rate and ``ss`` / V^2 for a mean (``ss``: the sum
+    of squared deviations of the answers from the mean), times the n / (n - 1) factor of the whole
+    sample (units are domains).
     """
     gn = V.shape[0]
     total = float(acc.respondents[:gn].sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         factor = total / (total - 1) if total > 1 else np.nan
         se: F64 = np.sqrt(factor * p * (1 - p) / V) * 100
-    return se
+        mean_se: F64 = np.where(V > 0, np.sqrt(factor * ss / (V * V)), np.nan)
+    return se, mean_se
 
 
 def percentile_spread(reps: F64, level: float) -> tuple[Any, Any, Any]:
-    """Standard deviation and percentile interval of bootstrap replicates (axis 0)."""
-    with np.errstate(invalid="ignore"):
-        sd = np.nanstd(reps, axis=0, ddof=1)
+    """Standard deviation and percentile interval of bootstrap replicates (axis 0).
+
+    Replicates that are NaN (the estimate is not defined in them) are left out; with fewer than
+    two defined replicates the standard error is NaN.
+    """
     lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
+        sd = np.nanstd(reps, axis=0, ddof=1)
         lo = np.nanquantile(reps, lo_q, axis=0)
         hi = np.nanquantile(reps, hi_q, axis=0)
     return sd, lo, hi
@@ -102,7 +147,7 @@ def check_psu_counts(
 
 
 def taylor_variance(acc: Acc, u: F64, single_psu: str) -> F64:
-    """Variance of sum_j u·T_j for each (group, node): u has shape (g, nodes, 2k)."""
+    """Variance of sum_j u·T_j for each (group, node): u has shape (g, nodes, 3k)."""
     gn, nodes, _ = u.shape
     var = np.zeros((gn, nodes))
     strata = list(acc.strata.index)
@@ -140,7 +185,7 @@ def taylor_variance(acc: Acc, u: F64, single_psu: str) -> F64:
         check_psu_counts(n_h, strata, single_psu, "respondent")
         for (h, g), c in acc.cells.index.items():
             nhf = float(n_h[h])
-            uu = u[g]  # (nodes, 2k)
+            uu = u[g]  # (nodes, 3k)
             t1 = uu @ acc.s1[c]
             t2 = np.einsum("nk,kl,nl->n", uu, acc.s2[c], uu)
             if nhf > 1:
@@ -159,14 +204,16 @@ def twopass_variance(
     strata: str | None,
     u_agg: F64,
     p0: F64,
+    m0: F64,
     inv_v: F64,
     single_psu: str,
 ) -> F64:
     """Taylor variance when respondents are the PSUs and the data are in memory.
 
     A second pass over the answers computes each respondent's linearised values
-    z = M u (M: weighted satisfied and valid indicators), and sums z and z² per (stratum, group):
-    cheaper than the cross-products the streaming path keeps. Returns (g, aggregates + items).
+    z = M u (M: weighted satisfied, valid and level indicators), and sums z and z² per
+    (stratum, group): cheaper than the cross-products the streaming path keeps.
+    Returns (g, aggregates + item rates + item means).
     """
     n, k = r.answers.shape
     gn, nodes, _ = u_agg.shape
@@ -187,29 +234,33 @@ def twopass_variance(
     sc = combo[order]
     starts = np.flatnonzero(np.r_[True, sc[1:] != sc[:-1]])
     ends = np.r_[starts[1:], n]
-    sums = np.zeros((nstr, gn, nodes + k))
-    squares = np.zeros((nstr, gn, nodes + k))
+    sums = np.zeros((nstr, gn, nodes + 2 * k))
+    squares = np.zeros((nstr, gn, nodes + 2 * k))
     u8 = r.answers.view(np.uint8)
     step = 16_384
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         c = int(sc[a])
         h, g = c // gn, c % gn
-        ua = u_agg[g].T  # (2k, nodes)
+        ua = u_agg[g].T  # (3k, nodes)
         for s0 in range(a, b, step):
             e0 = min(b, s0 + step)
             block = u8[s0:e0] if in_order else u8[order[s0:e0]]
-            mat = np.empty((e0 - s0, 2 * k), order="F")
+            mat = np.empty((e0 - s0, 3 * k), order="F")
             for j in range(k):
                 np.take(acc.sat_lut[j], block[:, j], out=mat[:, j])
                 np.take(acc.val_lut[j], block[:, j], out=mat[:, k + j])
+                np.take(acc.level_lut[j], block[:, j], out=mat[:, 2 * k + j])
             if w is not None:
                 mat *= (w[s0:e0] if in_order else w[order[s0:e0]])[:, None]
             z_agg = mat @ ua
-            z_items = mat[:, :k] * inv_v[g] - mat[:, k:] * (p0[g] * inv_v[g])
+            z_items = mat[:, :k] * inv_v[g] - mat[:, k : 2 * k] * (p0[g] * inv_v[g])
+            z_means = mat[:, 2 * k :] * inv_v[g] - mat[:, k : 2 * k] * (m0[g] * inv_v[g])
             sums[h, g, :nodes] += z_agg.sum(axis=0)
             squares[h, g, :nodes] += np.einsum("rn,rn->n", z_agg, z_agg)
-            sums[h, g, nodes:] += z_items.sum(axis=0)
-            squares[h, g, nodes:] += np.einsum("rk,rk->k", z_items, z_items)
+            sums[h, g, nodes : nodes + k] += z_items.sum(axis=0)
+            squares[h, g, nodes : nodes + k] += np.einsum("rk,rk->k", z_items, z_items)
+            sums[h, g, nodes + k :] += z_means.sum(axis=0)
+            squares[h, g, nodes + k :] += np.einsum("rk,rk->k", z_means, z_means)
     nh = n_h.astype(np.float64)[:, None, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         contrib = nh / (nh - 1) * (squares - sums * sums / nh)
@@ -221,6 +272,34 @@ def twopass_variance(
     return var
 
 
+def replicate_factors(psus: Sequence[tuple[str, str]], replicates: int, seed: int) -> F64:
+    """Rao–Wu rescaling bootstrap factors, shape (replicates, PSUs), one column per (stratum, PSU).
+
+    In a stratum of n_h PSUs each replicate draws n_h − 1 of them with replacement and gives a
+    PSU drawn m times the factor m n_h / (n_h − 1). A stratum's draws come from a generator seeded
+    by ``seed`` and the stratum's label, over its PSUs sorted by label: the factors are a pure
+    function of (seed, stratum, the stratum's PSU labels), whatever the order of the rows and the
+    size of the chunks. A stratum with one PSU keeps the factor 1 (it adds no variance).
+    """
+    factors = np.ones((replicates, len(psus)))
+    by_stratum: dict[str, list[int]] = {}
+    for i, (h, _) in enumerate(psus):
+        by_stratum.setdefault(h, []).append(i)
+    for h, members_l in by_stratum.items():
+        nh = len(members_l)
+        if nh < 2:
+            continue
+        members = np.asarray(sorted(members_l, key=lambda i: psus[i][1]), dtype=np.int64)
+        digest = hashlib.sha256(h.encode("utf-8")).digest()
+        key = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
+        rng = np.random.default_rng(np.random.SeedSequence([seed, *key]))
+        draws = rng.integers(0, nh, size=(replicates, nh - 1))
+        counts = np.zeros((replicates, nh))
+        np.add.at(counts, (np.arange(replicates)[:, None], draws), 1.0)
+        factors[:, members] = counts * nh / (nh - 1)
+    return factors
+
+
 def bootstrap_replicates(
     acc: Acc,
     coef: F64,
@@ -228,35 +307,47 @@ def bootstrap_replicates(
     seed: int,
     single_psu: str,
 ) -> F64:
-    """Rao–Wu rescaling bootstrap replicates of every index: shape (replicates, g, nodes+items)."""
+    """Bootstrap replicates of every index and item mean: shape (replicates, g, nodes + 2 items).
+
+    Indices are percentages; item means are on the answer scale.
+
+    The replicate of an item is its rate under the replicate's weights, NaN where it has no
+    weighted valid answers; the replicate of an aggregate combines the replicate's item rates with
+    the full sample's coefficients, and is NaN where any item it combines is NaN (a replicate in
+    which the aggregate is not defined, left out of its standard error and interval).
+    """
     strata = list(acc.strata.index)
     n_psu = len(acc.psus)
     ps = acc.psu_stratum[:n_psu]
     n_h = np.bincount(ps, minlength=len(strata))
     check_psu_counts(n_h, strata, single_psu)
-    rng = np.random.default_rng(seed)
-    factors = np.ones((replicates, n_psu))
-    for h in range(len(strata)):
-        members = np.flatnonzero(ps == h)
-        nh = members.size
-        if nh < 2:
-            continue
-        draws = rng.integers(0, nh, size=(replicates, nh - 1))
-        counts = np.zeros((replicates, nh))
-        np.add.at(counts, (np.arange(replicates)[:, None], draws), 1.0)
-        factors[:, members] = counts * nh / (nh - 1)
+    factors = replicate_factors(list(acc.psus.index), replicates, seed)
     npairs = len(acc.pairs)
     T = acc.totals[:npairs]
     pg = acc.pair_group[:npairs]
     fp = factors[:, acc.pair_psu[:npairs]]  # (R, pairs)
     gn = coef.shape[0]
     k = acc.k
-    out = np.zeros((replicates, gn, coef.shape[1] + k))
+    nodes = coef.shape[1]
+    out = np.zeros((replicates, gn, nodes + 2 * k))
+    # PSUs in the order of their labels, so that sums run in the same order for any row order
+    labels = list(acc.psus.index)
+    rank = np.empty(n_psu, dtype=np.int64)
+    rank[sorted(range(n_psu), key=labels.__getitem__)] = np.arange(n_psu)
     for g in range(gn):
-        sel = pg == g
-        rt = fp[:, sel] @ T[sel]  # (R, 2k)
+        sel = np.flatnonzero(pg == g)
+        sel = sel[np.argsort(rank[acc.pair_psu[sel]])]
+        rt = fp[:, sel] @ T[sel]  # (R, 3k)
+        valid = rt[:, k : 2 * k]
+        defined = valid > 0
         with np.errstate(invalid="ignore", divide="ignore"):
-            p = np.where(rt[:, k:] > 0, rt[:, :k] / rt[:, k:], 0.0)
-        out[:, g, : coef.shape[1]] = p @ coef[g].T
-        out[:, g, coef.shape[1] :] = np.where(rt[:, k:] > 0, p, np.nan)
-    return out * 100.0
+            p = np.where(defined, rt[:, :k] / valid, 0.0)
+            mean = np.where(defined, rt[:, 2 * k :] / valid, np.nan)
+        used = (coef[g] != 0).astype(np.float64)  # (nodes, k)
+        missing = (~defined).astype(np.float64) @ used.T > 0  # (R, nodes)
+        missing |= used.sum(axis=1) == 0  # an aggregate of no item at all
+        out[:, g, :nodes] = np.where(missing, np.nan, p @ coef[g].T)
+        out[:, g, nodes : nodes + k] = np.where(defined, p * 100.0, np.nan)
+        out[:, g, nodes + k :] = mean
+    out[:, :, :nodes] *= 100.0
+    return out
