@@ -37,7 +37,7 @@ def test_aggregates_leave_out_replicates_where_they_are_undefined(
     r = small_unit_design(tiny)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        est = survey.estimate(r, tiny, design="bootstrap", replicates=200, seed=1)
+        est = survey.estimate(r, methodology=tiny, design="bootstrap", replicates=200, seed=1)
     s = est["S"]
     # every replicate in which S's only PSU is drawn has S's full-sample rates: no spread at all
     for e in (s.overall, s["F1"], s["F2"], s["a"]):
@@ -52,7 +52,7 @@ def test_aggregates_leave_out_replicates_where_they_are_undefined(
 def test_center_is_refused_under_the_bootstrap(tiny: SurveyMethodology) -> None:
     r = small_unit_design(tiny)
     with pytest.raises(SurveyError, match="no bootstrap counterpart"):
-        survey.estimate(r, tiny, design="bootstrap", single_psu="center")
+        survey.estimate(r, methodology=tiny, design="bootstrap", single_psu="center")
 
 
 def test_replicate_factors_depend_only_on_seed_stratum_and_psu() -> None:
@@ -99,7 +99,9 @@ def test_bootstrap_is_the_same_in_any_row_order_and_chunk_size(
             for s in range(0, n, chunk)
         ]
         assert r.n == n
-        return survey.estimate(iter(parts), tiny, design="bootstrap", replicates=50).to_dict()
+        return survey.estimate(
+            iter(parts), methodology=tiny, design="bootstrap", replicates=50
+        ).to_dict()
 
     base = run(np.arange(n), n)
     assert run(rng.permutation(n), 5) == base

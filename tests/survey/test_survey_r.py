@@ -33,10 +33,10 @@ def golden() -> list[dict[str, str]]:
 
 @pytest.mark.parametrize("row", golden(), ids=lambda r: "-".join(list(r.values())[:4]))
 def test_taylor_intervals_match_r_survey(tiny: SurveyMethodology, row: dict[str, str]) -> None:
-    r = survey.read_csv(R / "data.csv", tiny)
+    r = survey.read_csv(R / "data.csv", methodology=tiny)
     est = survey.estimate(
         r,
-        tiny,
+        methodology=tiny,
         design="taylor",
         single_psu=POLICY[row["single_psu"]],  # type: ignore[arg-type]
         interval=METHOD[row["method"]],  # type: ignore[arg-type]

@@ -170,19 +170,19 @@ def test_csv_reads_float_codes_and_r_missing_values(
 ) -> None:
     # pandas writes an integer column with gaps as 4.0; R writes a missing value as NA
     body = "1,X,c,h1,p1,1,5.0,NA,1.00\n2,X,c,h1,p2,1,4,nan,NA\n"
-    r = survey.read_csv(write(tmp_path, body), tiny)
+    r = survey.read_csv(write(tmp_path, body), methodology=tiny)
     assert r.answers.tolist() == [[5, -1, 1], [4, -1, -1]]
     with pytest.raises(SurveyError, match="not a whole-number code"):
-        survey.read_csv(write(tmp_path, "1,X,c,h1,p1,1,4.5,1,1\n"), tiny)
+        survey.read_csv(write(tmp_path, "1,X,c,h1,p1,1,4.5,1,1\n"), methodology=tiny)
 
 
 def test_zero_weight_is_accepted_and_keeps_its_psu(tmp_path: Path, tiny: SurveyMethodology) -> None:
     # a respondent outside the domain has weight 0: it adds nothing to the rates, but its PSU
     # still counts in the design (as in R's survey package)
     body = "1,X,c,h1,p1,1,5,4,1\n2,X,c,h1,p2,0,1,1,1\n3,X,c,h1,p3,2,4,2,5\n"
-    r = survey.read_csv(write(tmp_path, body), tiny)
+    r = survey.read_csv(write(tmp_path, body), methodology=tiny)
     assert r.n == 3 and r.weight is not None and r.weight.tolist() == [1.0, 0.0, 2.0]
-    est = survey.estimate(r, tiny, design="taylor")
+    est = survey.estimate(r, methodology=tiny, design="taylor")
     assert est["X"]["a"].value == pytest.approx(100.0)
     b = est["X"]["b"]  # satisfied: 1 (w 1) of weights 1 + 2 → p = 1/3
     # three PSUs in the stratum, the zero-weight one with total 0; z_j = (y_j - p v_j) / V with V = 3: PSU1 (1 - 1/3)/3, PSU2 0, PSU3 (0 - 2/3)/3

@@ -198,7 +198,7 @@ def test_item_means_have_design_based_standard_errors(tiny, stream: bool) -> Non
     plain = survey.from_arrays(tiny, {c: d[c] for c in "abc"}, unit=d["unit"])
 
     def run(r: survey.Responses, **kw: object) -> survey.Estimates:
-        return survey.estimate(iter([r]) if stream else r, tiny, **kw)  # type: ignore[arg-type]
+        return survey.estimate(iter([r]) if stream else r, methodology=tiny, **kw)  # type: ignore[arg-type]
 
     cases = [
         (
@@ -217,7 +217,7 @@ def test_item_means_have_design_based_standard_errors(tiny, stream: bool) -> Non
                 assert e.mean == pytest.approx(point[unit], rel=1e-12)
                 assert e.mean_se == pytest.approx(se[unit], rel=1e-9)
                 assert e.mean_low < e.mean < e.mean_high
-    boot = survey.estimate(with_psu, tiny, design="bootstrap", replicates=100)
+    boot = survey.estimate(with_psu, methodology=tiny, design="bootstrap", replicates=100)
     e = boot["U1"]["a"]
     assert e.mean_se is not None and 0 < e.mean_se < 1
     assert e.to_dict()["mean_se"] == e.mean_se
