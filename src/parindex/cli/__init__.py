@@ -88,7 +88,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         extra = [method] if method else []
         if n.role != "regular":
             extra.append(n.role)
-        if n.rule is not None and n.rule.kind != "points":
+        if n.rule is not None and n.rule.shown_in_outline:
             extra.append(n.rule.kind)
         if n.status != "confirmed":
             extra.append(n.status)

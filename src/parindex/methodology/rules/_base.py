@@ -300,6 +300,9 @@ class Rule:
     """Base of all rule kinds (see the module docstring for the protocol)."""
 
     kind: ClassVar[str] = ""
+    #: whether an outline of the tree names this kind beside the node (the default kind,
+    #: points given directly, goes without saying)
+    shown_in_outline: ClassVar[bool] = True
     #: added to the loader's message when the rule's points can leave the node's bounds
     out_of_bounds_hint: ClassVar[str] = ""
 

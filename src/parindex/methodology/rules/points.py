@@ -32,6 +32,7 @@ class PointsRule(Rule):
     """Points given directly (as appraised), within the node's bounds."""
 
     kind: ClassVar[str] = "points"
+    shown_in_outline: ClassVar[bool] = False
 
     @classmethod
     def parse(cls, sub: yamlio.Reader, read_label: ValueReader) -> Self:
