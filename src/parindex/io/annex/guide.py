@@ -98,10 +98,12 @@ _PTS = re.compile(rf"^(?P<head>.*?)\s*[:：]?\s*(?P<pts>{_NUM})\s*(?:điểm|đ)
 # "Đạt yêu cầu: 1" -- points after a colon, the word "điểm" left out
 _PTS_BARE = re.compile(rf"^(?P<head>.*?\S)\s*[:：]\s*(?P<pts>{_NUM})\.?$", re.I)
 _DEDUCT = [
-    re.compile(rf"^mỗi\s+(?P<label>.+?)\s*[:：,]?\s*trừ\s+(?P<pts>{_NUM})\s*điểm\.?$", re.I),
+    re.compile(
+        rf"^mỗi\s+(?P<label>.+?)\s*[:：,]?\s*(?:bị\s+)?trừ\s+(?P<pts>{_NUM})\s*điểm\.?$", re.I
+    ),
     re.compile(rf"^trừ\s+(?P<pts>{_NUM})\s*điểm\s*(?:cho\s+)?mỗi\s+(?P<label>.+?)\.?$", re.I),
     re.compile(
-        rf"^(?P<label>.+?)\s*[:：]\s*trừ\s+(?P<pts>{_NUM})\s*điểm(?:\s*/\s*(?:lần|báo cáo|trường hợp))?\.?$",
+        rf"^(?P<label>.+?)\s*[:：]\s*(?:bị\s+)?trừ\s+(?P<pts>{_NUM})\s*điểm(?:\s*/\s*(?:lần|báo cáo|trường hợp))?\.?$",
         re.I,
     ),
 ]

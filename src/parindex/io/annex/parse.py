@@ -229,6 +229,7 @@ class _Parser:
 
     def table(self, rows: Table) -> None:
         start = 0
+        again = self.cols is not None  # a table split across pages repeats its header
         for i, src in enumerate(rows[:15]):
             if _is_header(src.cells):
                 self.set_header(src, rows[i + 1] if i + 1 < len(rows) else None)
@@ -246,7 +247,8 @@ class _Parser:
         for src in rows[:start]:
             if any(c is not None and str(c).strip() for c in src.cells):
                 self.source.append(src.row)
-                reason = "header row" if _is_header(src.cells) else "above the header row (title)"
+                head = "repeated header row" if again else "header row"
+                reason = head if _is_header(src.cells) else "above the header row (title)"
                 self.skip(src, reason)
         for src in rows[start:]:
             self.line(src)

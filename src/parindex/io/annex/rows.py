@@ -132,9 +132,7 @@ def _docx(p: Path) -> list[Table]:
                         span = int(gs.get(qn("w:val"), "1"))
                     vm = pr.find(qn("w:vMerge"))
                     cont = vm is not None and vm.get(qn("w:val"), "continue") == "continue"
-                paras = [
-                    "".join(x.text or "" for x in q.iter(qn("w:t"))) for q in tc.iter(qn("w:p"))
-                ]
+                paras = [_paragraph(q, qn) for q in tc.iter(qn("w:p"))]
                 text = "\n".join(x for x in paras if x.strip())
                 cells.append(None if cont or not text.strip() else text)
                 cells.extend([None] * (span - 1))
@@ -144,6 +142,20 @@ def _docx(p: Path) -> list[Table]:
     if not tables:
         raise AnnexError("the document has no table", file=str(p))
     return tables
+
+
+def _paragraph(p: Any, qn: Any) -> str:
+    """A Word paragraph's text; a line break inside it (Shift+Enter) is a new line."""
+    t, br, cr, tab = qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")
+    out = []
+    for el in p.iter(t, br, cr, tab):
+        if el.tag == t:
+            out.append(el.text or "")
+        elif el.tag == tab:
+            out.append(" ")
+        elif el.get(qn("w:type"), "textWrapping") == "textWrapping":
+            out.append("\n")
+    return "".join(out)
 
 
 def _pdf(p: Path) -> list[Table]:
