@@ -38,10 +38,11 @@ class GuideIssue:
     row: int
     lines: tuple[str, ...]
     reason: str
+    where: str = ""  # "table 2, row 6" where the row number alone does not say it
 
     def text(self) -> str:
         shown = " | ".join(self.lines)
-        return f"row {self.row}, node {self.code}: {self.reason}: {shown}"
+        return f"{self.where or f'row {self.row}'}, node {self.code}: {self.reason}: {shown}"
 
 
 @attrs.frozen
@@ -217,7 +218,7 @@ def read_annex(
                 if r.guide is not None:
                     guide_text = clean(r.guide) if "\n" not in r.guide else r.guide.strip()
                     unparsed.append(
-                        GuideIssue(r.code, r.row, g.unparsed or g.lines, g.reason or "")
+                        GuideIssue(r.code, r.row, g.unparsed or g.lines, g.reason or "", r.where)
                     )
                 text = note(guide_text, evidence, r.remark)
                 if text:
