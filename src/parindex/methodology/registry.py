@@ -96,7 +96,11 @@ def available() -> tuple[MethodologyInfo, ...]:
                 complete=bool(getattr(m, "complete", True)),
                 status=m.status,
                 detail=getattr(m, "detail", "full"),
-                maxima=(sum(1 for n in m if n.max is not None), len(m)) if not is_survey else None,
+                maxima=(
+                    (sum(n.max is not None for n in m), len(m))
+                    if isinstance(m, Methodology)
+                    else None
+                ),
             )
         )
     for k in known():

@@ -34,7 +34,16 @@ from ...errors import ExpressionError
 from ...expr import parse
 from ...methodology.rules import Band
 
-__all__ = ["GuideParse", "clean", "fold", "number", "parse_guide", "slug"]
+__all__ = [
+    "GuideParse",
+    "clean",
+    "fold",
+    "join_wrapped",
+    "number",
+    "parse_guide",
+    "slug",
+    "unwrap",
+]
 
 # -- text helpers ---------------------------------------------------------------------------------
 
@@ -52,6 +61,31 @@ def fold(text: str) -> str:
 
 
 _NUM = r"[-+]?\s*\d+(?:[.,]\d+)?"
+
+
+# a guide line ends with its points: "…: 1", "…: 0,5 điểm", "… trừ 0,25 điểm"
+_LINE_END = re.compile(rf"(?:[:：]\s*{_NUM}|{_NUM}\s*(?:điểm|đ))\.?$", re.I)
+_BULLET = re.compile(r"^(?:[-+•*]|[a-zđ]\))\s", re.I)
+
+
+def join_wrapped(before: str, after: str) -> str:
+    """Two pieces of one cell's text that a line wrap (or a page break) parted: a new line where
+    the first ends a guide line (with its points, or a full stop before a bullet), else a space."""
+    a, b = before.rstrip(), after.strip()
+    if not a or not b:
+        return a or b
+    if _LINE_END.search(a) or (_BULLET.match(b) and a[-1] in ".;:"):
+        return f"{a}\n{b}"
+    return f"{a} {b}"
+
+
+def unwrap(text: str) -> str:
+    """A PDF cell's text, whose line breaks are where the column was full, back into the
+    guide's own lines (see :func:`join_wrapped`)."""
+    out = ""
+    for line in text.replace("\r", "\n").split("\n"):
+        out = join_wrapped(out, line)
+    return out
 
 
 def number(text: str) -> float:

@@ -25,7 +25,7 @@ from ..._text import num_text
 from ...errors import AnnexError
 from ...methodology.loader import CODE_RE
 from .._cells import column_letter
-from .guide import clean, fold, number
+from .guide import clean, fold, join_wrapped, number
 from .rows import SourceRow, Table, joined, read_tables
 
 __all__ = ["AnnexRow", "AnnexTable", "SkippedRow", "read_annex_rows", "read_annex_table"]
@@ -250,7 +250,10 @@ class _Parser:
                 head = "repeated header row" if again else "header row"
                 reason = head if _is_header(src.cells) else "above the header row (title)"
                 self.skip(src, reason)
-        for src in rows[start:]:
+        for k, src in enumerate(rows[start:]):
+            # the first row of a table that continues the previous one may finish its last row
+            if k == 0 and start == 0 and self.rows and self.wrapped(src):
+                continue
             self.line(src)
 
     def set_header(self, src: SourceRow, below: SourceRow | None) -> None:
@@ -269,6 +272,27 @@ class _Parser:
             if c is not None and _head(c) in _HEADERS["unused"]:
                 self.unused[clean(str(c))] = None
         self.cols = cols
+
+    def wrapped(self, src: SourceRow) -> bool:
+        """A row without a code at the top of a page: the rest of the row above, cut by the
+        page break (the name, the guide, the evidence go on)."""
+        if clean(_text(self.get(src, "code"))) or self.get(src, "max") is not None:
+            return False
+        name = clean(_text(self.get(src, "name")).replace("\n", " "))
+        guide = _text(self.get(src, "guide")).strip()
+        evidence = clean(_text(self.get(src, "evidence")).replace("\n", " "))
+        if not (name or guide or evidence) or _is_header(src.cells):
+            return False
+        self.source.append(src.row)
+        prev = self.rows[-1]
+        self.rows[-1] = attrs.evolve(
+            prev,
+            name=f"{prev.name} {name}" if name else prev.name,
+            guide=join_wrapped(prev.guide or "", guide) or None,
+            evidence=_join(prev.evidence, evidence),
+            merged=(*prev.merged, src.row),
+        )
+        return True
 
     def get(self, src: SourceRow, key: str) -> Any:
         assert self.cols is not None

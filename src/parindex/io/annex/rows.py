@@ -27,6 +27,7 @@ import attrs
 
 from ...errors import AnnexError, MissingExtraError
 from .._cells import column_letter
+from .guide import unwrap
 
 __all__ = ["FORMATS", "SourceRow", "Table", "joined", "read_tables"]
 
@@ -197,7 +198,7 @@ def _pdf(p: Path) -> list[Table]:
 
 
 def _pdf_cell(c: Any) -> Any:
-    return None if c is None or not str(c).strip() else str(c)
+    return None if c is None or not str(c).strip() else unwrap(str(c))
 
 
 def joined(cells: Sequence[Any]) -> str:
