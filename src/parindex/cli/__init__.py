@@ -18,9 +18,42 @@ __all__ = ["main"]
 
 
 def _cmd_methodologies(args: argparse.Namespace) -> int:
-    from ..methodology.registry import available
+    from ..methodology.registry import MethodologyInfo, available, governing
 
     vi = args.lang == "vi"
+
+    def state(info: MethodologyInfo | None) -> str:
+        if info is None:
+            return (
+                "chưa biết văn bản nào: hãy mang quyết định đến"
+                if vi
+                else "no decision known here: bring the decision"
+            )
+        if not info.encoded:
+            return (
+                "chưa mã hóa (thiếu phụ lục chính thức)"
+                if vi
+                else "not encoded (official annex not public)"
+            )
+        if info.complete:
+            return ("đủ điểm tối đa" if vi else "all maxima known") + f"; {info.detail}"
+        part = "một phần" if vi else "partial"
+        if info.maxima is not None:
+            known, total = info.maxima
+            part += f" ({known}/{total} " + ("điểm tối đa đã biết" if vi else "maxima known") + ")"
+        else:
+            part += " (có điểm tối đa chưa rõ)" if vi else " (some maxima unknown)"
+        return f"{part}; {info.detail}"
+
+    def table(rows: list[tuple[str, str, str, str]]) -> None:
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        for r in rows:
+            print(
+                "  ".join(
+                    [r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]), r[3]]
+                )
+            )
+
     head = (
         ("Mã", "Văn bản", "Năm đánh giá", "Trạng thái")
         if vi
@@ -29,24 +62,20 @@ def _cmd_methodologies(args: argparse.Namespace) -> int:
     rows = [head]
     for info in available():
         years = f"{info.years[0]}–{info.years[-1]}" if len(info.years) > 1 else str(info.years[0])
-        if not info.encoded:
-            state = (
-                "chưa mã hóa (thiếu phụ lục chính thức)"
-                if vi
-                else "not encoded (official annex not public)"
-            )
-        elif info.complete:
-            state = ("đủ điểm tối đa" if vi else "all maxima known") + f"; {info.detail}"
-        else:
-            state = (
-                "một phần (có điểm tối đa chưa rõ)" if vi else "partial (some maxima unknown)"
-            ) + f"; {info.detail}"
-        rows.append((info.id, info.decision, years, state))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    for r in rows:
-        print(
-            "  ".join([r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]), r[3]])
-        )
+        rows.append((info.id, info.decision, years, state(info)))
+    table(rows)
+    print()
+    print(
+        f"Năm đánh giá và văn bản áp dụng ({args.scheme}):"
+        if vi
+        else f"Assessment years and the decision that governs each ({args.scheme}):"
+    )
+    head = ("Năm", "Văn bản", "Mã", "Mức mã hóa") if vi else ("Year", "Decision", "Id", "Encoded")
+    year_rows = [head]
+    for year, found in governing(args.scheme):
+        decision = "?" if found is None else found.decision
+        year_rows.append((str(year), decision, "-" if found is None else found.id, state(found)))
+    table(year_rows)
     return 0
 
 
@@ -225,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
         "methodologies", help="list the shipped methodologies and the known decisions"
     )
     lang(sp)
+    sp.add_argument(
+        "--scheme",
+        default="vn-moha/province",
+        help="the scheme whose years 2012–2026 are listed (default: vn-moha/province)",
+    )
     sp.set_defaults(func=_cmd_methodologies)
 
     sp = sub.add_parser("show", help="show a methodology's tree (maxima, methods, status)")

@@ -28,6 +28,7 @@ __all__ = [
     "KnownDecision",
     "MethodologyInfo",
     "available",
+    "governing",
     "known",
     "load",
     "load_file",
@@ -70,6 +71,7 @@ class MethodologyInfo:
     status: str
     detail: str = "full"
     note: str | None = None
+    maxima: tuple[int, int] | None = None  # (nodes whose maximum is known, nodes), when encoded
 
 
 def shipped_ids() -> tuple[str, ...]:
@@ -94,6 +96,11 @@ def available() -> tuple[MethodologyInfo, ...]:
                 complete=bool(getattr(m, "complete", True)),
                 status=m.status,
                 detail=getattr(m, "detail", "full"),
+                maxima=(
+                    (sum(n.max is not None for n in m), len(m))
+                    if isinstance(m, Methodology)
+                    else None
+                ),
             )
         )
     for k in known():
@@ -110,6 +117,19 @@ def available() -> tuple[MethodologyInfo, ...]:
                 note=k.missing,
             )
         )
+    return tuple(out)
+
+
+def governing(
+    prefix: str = "vn-moha/province", years: range = range(2012, 2027)
+) -> tuple[tuple[int, MethodologyInfo | None], ...]:
+    """For each assessment year, the methodology or known decision of ``prefix`` that governs
+    it (encoded first), or None where no decision is known here."""
+    infos = [i for i in available() if i.id.startswith(prefix + "/")]
+    out: list[tuple[int, MethodologyInfo | None]] = []
+    for year in years:
+        found = sorted((i for i in infos if year in i.years), key=lambda i: (not i.encoded, i.id))
+        out.append((year, found[0] if found else None))
     return tuple(out)
 
 
