@@ -16,7 +16,7 @@ from .methodology.rules import PointsRule, points_text
 if TYPE_CHECKING:
     from .card import NodeResult
 
-__all__ = ["carried_text", "explain"]
+__all__ = ["carried_text", "explain", "missing_text"]
 
 _W = {
     "vi": {
@@ -78,6 +78,13 @@ def _sum(r: NodeResult, lang: str) -> str:
     return "; ".join(parts)
 
 
+def missing_text(policy: str | None, lang: str = "vi") -> str:
+    """What the missing policy did to an item without input: "Chưa có số liệu: bỏ khỏi điểm tối
+    đa" (``exclude``) or "Chưa có số liệu: tính 0 điểm" (``zero``)."""
+    w = _W[lang if lang in _W else "en"]
+    return w["missing_exclude" if policy == "exclude" else "missing"]
+
+
 def carried_text(period: str, lang: str = "vi") -> str:
     """How a carried value reads: "tạm tính theo kết quả năm 2024" (a year), "... kỳ trước"
     (no period known), or with the period as given."""
@@ -99,7 +106,7 @@ def explain(r: NodeResult, lang: str = "vi") -> str:
     if r.not_applicable:
         return w["na_" + (r.na_policy or "drop")]
     if r.missing:
-        return w["missing_exclude" if r.missing_policy == "exclude" else "missing"]
+        return missing_text(r.missing_policy, lang)
     if not r.node.is_leaf:
         return _sum(r, lang)
     rule = r.node.rule or _DIRECT
