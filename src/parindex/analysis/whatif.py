@@ -29,7 +29,15 @@ from ..methodology.loader import parse_methodology
 from ..methodology.model import ROOT, Group, Methodology, Node
 from .rank import Ranking, rank
 
-__all__ = ["WhatIf", "assessment_of", "methodology_data", "modify", "rescore", "what_if"]
+__all__ = [
+    "WhatIf",
+    "assessment_of",
+    "methodology_data",
+    "modify",
+    "rescore",
+    "scoring_options",
+    "what_if",
+]
 
 
 # -- a card's inputs back as an assessment ----------------------------------------------------
@@ -56,6 +64,21 @@ def assessment_of(card: ScoreCard) -> Assessment:
                 stages.setdefault(r.stage or "self", {})[r.code] = Entry(None, True)
     ordered = {s: stages[s] for s in STAGES if s in stages}
     return Assessment(card.unit, ordered, card.period, card.unit_type)
+
+
+def scoring_options(card: ScoreCard) -> dict[str, Any]:
+    """The keyword arguments that score ``card``'s inputs (:func:`assessment_of`) as ``card``
+    was scored: its missing-input policy (``zero`` when no item lacked input) and the values it
+    carried from an earlier period (``carry=``)."""
+    policy = next((r.missing_policy for r in card.leaves() if r.missing_policy), "zero")
+    carried = {r.code: r.value for r in card.leaves() if r.carried_from is not None}
+    if not carried:
+        return {"missing": policy}
+    period = next(r.carried_from for r in card.leaves() if r.carried_from is not None)
+    return {
+        "missing": policy,
+        "carry": Assessment.from_mapping(carried, unit=card.unit, period=period),
+    }
 
 
 def _plain(value: Any) -> Any:
@@ -92,7 +115,7 @@ def rescore(
             by_stage.setdefault(st, {})[code] = value
         for st, values in by_stage.items():
             a = a.with_values(values, stage=st)
-    return score(m, a, upto=card.upto)
+    return score(m, a, upto=card.upto, **scoring_options(card))
 
 
 # -- the methodology as data, and in-memory changes ------------------------------------------------

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ParIndexError
-from ..methodology.model import MISSING_POLICIES
 from . import _common
 
 __all__ = ["main"]
@@ -191,13 +190,15 @@ def _cards_csv(cards: Sequence[Any], lang: str) -> str:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from ..engine import score
+    from ..engine import score_many
 
     m = _common.methodology(args.methodology)
-    cards = [
-        score(m, a, upto=args.upto, missing=args.missing)
-        for a in _common.read_inputs(args.assessments, methodology=m)
-    ]
+    options = _common.scoring_options(args, m)
+    cards = list(
+        score_many(
+            m, _common.read_inputs(args.assessments, methodology=m), upto=args.upto, **options
+        )
+    )
     if args.format == "json":
         print(json.dumps([c.to_dict() for c in cards], ensure_ascii=False, indent=1))
     elif args.format == "csv":
@@ -211,8 +212,15 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     from ..analysis.rank import rank
 
     m = _common.methodology(args.methodology) if args.methodology else None
-    cards = _common.read_cards(args.inputs, m)
-    previous = _common.read_cards(args.previous, m) if args.previous else None
+    options = _common.scoring_options(args, m)
+    cards = _common.read_cards(args.inputs, m, **options)
+    previous = (
+        _common.unique_units(
+            _common.read_cards(args.previous, m, missing=options["missing"]), "--previous"
+        )
+        if args.previous
+        else None
+    )
     ranking = rank(cards, previous=previous, tie=args.tie)
     if args.format == "json":
         print(
@@ -292,12 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="score as of a stage (e.g. self for the self-assessed score)",
     )
-    sp.add_argument(
-        "--missing",
-        choices=MISSING_POLICIES,
-        default=None,
-        help="override the methodology's policy for items with no input",
-    )
+    _common.add_scoring_options(sp)
     sp.add_argument("--depth", type=int, default=None, help="show nodes down to this depth")
     lang(sp)
     sp.set_defaults(func=_cmd_score)
@@ -307,7 +310,14 @@ def build_parser() -> argparse.ArgumentParser:
         "inputs", nargs="+", help="assessment files, or card JSON files from 'score --format json'"
     )
     sp.add_argument("--methodology", "-m", default=None)
-    sp.add_argument("--previous", nargs="+", default=None, help="an earlier set, to show changes")
+    sp.add_argument(
+        "--previous",
+        nargs="+",
+        default=None,
+        help="an earlier set, to show changes (several files are one set: a unit given twice "
+        "is refused)",
+    )
+    _common.add_scoring_options(sp)
     sp.add_argument("--tie", choices=("rounded", "exact"), default="rounded")
     sp.add_argument("--format", choices=("table", "json", "csv"), default="table")
     lang(sp)

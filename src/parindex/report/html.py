@@ -63,6 +63,7 @@ def render_html(rep: Report) -> str:
     ]
     if rep.place is not None and rep.ranking is not None:
         summary.append([(w["place"], False), (f"{rep.place} / {len(rep.ranking)}", True)])
+    summary += [[(label, False), (text, False)] for label, text in rep.basis()]
     body.append(f'<h2 id="summary">{_e(w["summary"])}</h2>')
     body.append(_table([w["item"], w["value"]], summary))
 

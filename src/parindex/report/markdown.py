@@ -34,6 +34,7 @@ def render_markdown(rep: Report) -> str:
     ]
     if rep.place is not None and rep.ranking is not None:
         summary.append([w["place"], f"{rep.place} / {len(rep.ranking)}"])
+    summary += [[label, text] for label, text in rep.basis()]
     lines += [f"## {w['summary']}", "", *_table([w["item"], w["value"]], summary), ""]
 
     lines += [f"## {w['domains']}", ""]

@@ -39,7 +39,13 @@ def write_xlsx(rep: Report, path: str | os.PathLike[str]) -> Path:
     ws.title = names[0]
     card = rep.card
     ws.append([rep.heading])
-    ws.append([w["unit"], card.unit, w["period"], card.period or "", w["index"], card.index])
+    basis = rep.basis()
+    ws.append(
+        [
+            *(w["unit"], card.unit, w["period"], card.period or "", w["index"], card.index),
+            *(basis[0][0], "; ".join(text for _, text in basis)),
+        ]
+    )
     ws.append(list(cols))
     header_row = 3
     numfmt = "0.00"
