@@ -36,6 +36,7 @@ from typing import Any
 
 import attrs
 
+from .. import _safe
 from .._text import fold_ascii, nfc, num_text
 from ..errors import AnnexError, ExpressionError, MethodologyError, MissingExtraError
 from ..methodology.model import Methodology
@@ -789,7 +790,7 @@ def read_annex(
         "nodes": nodes,
     }
     header = (
-        f"# DRAFT imported from {src} by parindex import-annex.\n"
+        f"# DRAFT imported from {_safe.clean(src, newlines=False)} by parindex import-annex.\n"
         f"# {len(unparsed)} scoring guide(s) could not be turned into rules: they are kept as text in\n"
         "# 'note' on leaves scored with points given directly. Finish them, check every number\n"
         "# against the decision, then set 'status'.\n"
