@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
+from .._write import write_text
 from ..errors import ParIndexError
 from ._common import INPUT_HELP, methodology, pick_card, responsibilities_from, score_inputs
 
@@ -54,7 +54,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return 0
     text = rep.to_markdown() if args.format == "md" else rep.to_html()
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_text(args.output, text)
         print(args.output)
     else:
         sys.stdout.write(text)

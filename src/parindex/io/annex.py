@@ -38,6 +38,7 @@ import attrs
 
 from .. import _safe
 from .._text import fold_ascii, nfc, num_text
+from .._write import write_text
 from ..errors import AnnexError, ExpressionError, MethodologyError, MissingExtraError
 from ..methodology.model import Methodology
 from ._cells import column_letter
@@ -462,9 +463,7 @@ class AnnexDraft:
         return "\n".join(out)
 
     def write(self, path: str | os.PathLike[str]) -> Path:
-        p = Path(path)
-        p.write_text(self.text, encoding="utf-8")
-        return p
+        return write_text(path, self.text)
 
 
 def _header_map(cells: Sequence[Any]) -> dict[str, int]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .._safe import append_row
+from .._write import write_file
 from ..errors import MissingExtraError
 from .model import COLUMNS, Report, register_format
 
@@ -115,9 +116,7 @@ def write_xlsx(rep: Report, path: str | os.PathLike[str]) -> Path:
     _numbers(ws3, 2, 2, numfmt)
     _numbers(ws3, 4, 4, numfmt)
     _widths(ws3, [40, 16, 30, 16, 30])
-    p = Path(path)
-    wb.save(p)
-    return p
+    return write_file(path, wb.save)
 
 
 def _numbers(ws: Any, lo: int, hi: int, fmt: str) -> None:

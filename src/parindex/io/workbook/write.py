@@ -11,6 +11,7 @@ import attrs
 
 from ..._safe import put_text
 from ..._text import fmt
+from ..._write import write_file
 from ...assessment import STAGE_LABELS, STAGES, Assessment, Entry
 from ...engine.resolve import resolve
 from ...expr import excel_number
@@ -115,9 +116,7 @@ def write_workbook(
         help_ws.protection.sheet = True
         wb.security = WorkbookProtection(lockStructure=True)
     wb.active = 1
-    out = Path(path)
-    wb.save(out)
-    return out
+    return write_file(path, wb.save)
 
 
 def _write_meta(meta: Any, m: Methodology, lay: Layout) -> None:
