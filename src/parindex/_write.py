@@ -34,7 +34,9 @@ _WHAT_TO_DO = {
     errno.EROFS: "the folder is read-only; choose a folder you can write to",
     errno.ENAMETOOLONG: "the file name is too long; choose a shorter one",
     errno.ENOSPC: "the disk is full; free some space or choose another disk",
-    getattr(errno, "EDQUOT", -1): "the disk quota is exceeded; free some space or choose another disk",
+    getattr(
+        errno, "EDQUOT", -1
+    ): "the disk quota is exceeded; free some space or choose another disk",
 }
 
 
