@@ -16,6 +16,7 @@ __all__ = [
     "MethodologyError",
     "MissingExtraError",
     "NotEncodedError",
+    "OutputError",
     "ParIndexError",
     "ResponsibilityError",
     "ScoringError",
@@ -153,6 +154,11 @@ class CrosswalkError(ParIndexError):
 
 class AnnexError(MethodologyError):
     """An annex table cannot be read (missing columns, bad numbers, codes out of order)."""
+
+
+class OutputError(ParIndexError):
+    """An output file cannot be written: its folder is missing or read-only, the path is a folder,
+    a link or not a regular file, the name is too long or the disk is full."""
 
 
 class MissingExtraError(ParIndexError, ImportError):

@@ -9,6 +9,7 @@ import attrs
 
 from .. import _hooks
 from .._compat import renamed
+from .._safe import clean
 from .._text import present, publish_round
 from .._types import Lang, TieRule, check_lang
 from ..card import ScoreCard
@@ -145,7 +146,7 @@ class Ranking:
             rows.append(
                 (
                     "—" if r.place is None else str(r.place),
-                    r.unit,
+                    clean(r.unit, newlines=False),
                     present(r.index, self.decimals),
                     present(r.points, self.decimals),
                     r.group_code or "—",

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from .._safe import csv_cell, csv_row
 from ..errors import ParIndexError
 from . import _common
 
@@ -171,7 +172,7 @@ def _cards_csv(cards: Sequence[Any], lang: str) -> str:
     for c in cards:
         for r in c.results:
             w.writerow(
-                [
+                csv_row(
                     c.unit,
                     c.period or "",
                     r.code or "TOTAL",
@@ -184,7 +185,7 @@ def _cards_csv(cards: Sequence[Any], lang: str) -> str:
                     r.not_applicable,
                     r.missing,
                     r.explain(lang),
-                ]
+                )
             )
     return buf.getvalue()
 
@@ -235,7 +236,7 @@ def _cmd_rank(args: argparse.Namespace) -> int:
         rows = ranking.to_dicts()
         w = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["unit"])
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
         sys.stdout.write(buf.getvalue())
     else:
         print(ranking.table(args.lang))

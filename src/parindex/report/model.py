@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from .._text import present
+from .._write import write_text as write_file_text
 from ..analysis.compare import PeriodComparison, StageComparison
 from ..analysis.gaps import GapReport
 from ..analysis.rank import Ranking
@@ -309,8 +310,7 @@ def register_format(
         render = text
 
         def write_text(rep: Report, path: Path) -> Path:
-            path.write_text(render(rep), encoding="utf-8")
-            return path
+            return write_file_text(path, render(rep))
 
         write = write_text
     fmt = Format(names, write, text)

@@ -20,7 +20,9 @@ from typing import Any
 import attrs
 import yaml
 
+from ... import _safe
 from ..._text import num_text
+from ..._write import write_text
 from ...errors import AnnexError, MethodologyError
 from ...methodology.loader import load_text
 from ...methodology.model import Methodology
@@ -122,9 +124,7 @@ class AnnexDraft:
         return "\n".join(out)
 
     def write(self, path: str | os.PathLike[str]) -> Path:
-        p = Path(path)
-        p.write_text(self.text, encoding="utf-8")
-        return p
+        return write_text(path, self.text)
 
 
 _PART_METHODS = (("hai long", "sipas"), ("dieu tra xa hoi hoc", "survey"))
@@ -296,7 +296,7 @@ def read_annex(
         "nodes": nodes,
     }
     header = (
-        f"# DRAFT imported from {src} by parindex import-annex.\n"
+        f"# DRAFT imported from {_safe.clean(src, newlines=False)} by parindex import-annex.\n"
         f"# {len(unparsed)} scoring guide(s) could not be turned into rules: they are kept as text in\n"
         "# 'note' on leaves scored with points given directly. Finish them, check every number\n"
         "# against the decision, then set 'status'.\n"
