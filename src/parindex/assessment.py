@@ -150,13 +150,29 @@ def make_entry(value: Any) -> Entry:
         extra = set(value) - {"value", "not_applicable", "note", "evidence"}
         if extra:
             raise AssessmentError(
-                f"unknown keys in an entry: {', '.join(sorted(map(str, extra)))}", value=dict(value)
+                f"unknown keys in an entry: {', '.join(sorted(map(str, extra)))}",
+                value=dict(value),
+                error_code="unknown-keys",
+                params={
+                    "keys": ", ".join(sorted(map(str, extra))),
+                    "allowed": "value, not_applicable, note, evidence",
+                },
             )
-        na = (
-            bool(value.get("not_applicable", False))
-            or value.get("value") is NA
-            or is_na_text(value.get("value"))
-        )
+        flag = value.get("not_applicable", False)
+        if not isinstance(flag, bool):
+            raise AssessmentError(
+                "not_applicable must be true or false",
+                value=flag,
+                error_code="wrong-type",
+                params={"what": "true or false"},
+            )
+        if flag and value.get("value") is not None:
+            raise AssessmentError(
+                "the item is marked not applicable and also has a value; remove one of them",
+                value=value.get("value"),
+                error_code="not-applicable-with-value",
+            )
+        na = flag or value.get("value") is NA or is_na_text(value.get("value"))
         ev = value.get("evidence", ())
         if isinstance(ev, str):
             ev = (ev,)
@@ -261,14 +277,30 @@ class Assessment:
         extra = set(data) - allowed
         if extra:
             raise AssessmentError(
-                f"unknown keys in an assessment: {', '.join(sorted(extra))}; allowed: {', '.join(sorted(allowed))}",
+                f"unknown keys in an assessment: {', '.join(sorted(map(str, extra)))}; allowed: {', '.join(sorted(allowed))}",
                 file=file,
                 unit=str(data.get("unit", "")) or None,
+                error_code="unknown-keys",
+                params={
+                    "keys": ", ".join(sorted(map(str, extra))),
+                    "allowed": ", ".join(sorted(allowed)),
+                },
             )
         unit = str(data.get("unit", ""))
         stages = data.get("stages")
         if stages is None:
-            stages = {"self": data.get("values", {})}
+            values = data.get("values", {})
+            if not isinstance(values, Mapping):
+                raise AssessmentError(
+                    "'values' must map each code to its value",
+                    file=file,
+                    unit=unit,
+                    value=type(values).__name__,
+                    error_code="wrong-type",
+                    params={"what": "a mapping"},
+                    pointer="/values",
+                )
+            stages = {"self": values}
         elif "values" in data:
             raise AssessmentError(
                 "give either 'values' or 'stages', not both", file=file, unit=unit
@@ -277,7 +309,12 @@ class Assessment:
             isinstance(v, Mapping) for v in stages.values()
         ):
             raise AssessmentError(
-                "'stages' must map each stage to {code: value}", file=file, unit=unit
+                "'stages' must map each stage to {code: value}",
+                file=file,
+                unit=unit,
+                error_code="wrong-type",
+                params={"what": "a mapping"},
+                pointer="/stages",
             )
         try:
             return cls(unit, stages, data.get("period"), data.get("unit_type"))
@@ -446,11 +483,21 @@ def read_assessments(
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise AssessmentError(f"cannot read the file: {exc.strerror}", file=file) from None
+        raise AssessmentError(
+            f"cannot read the file: {exc.strerror}",
+            file=file,
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise AssessmentError(f"not UTF-8 text (byte {exc.start})", file=file) from None
+        raise AssessmentError(
+            f"not UTF-8 text (byte {exc.start})",
+            file=file,
+            error_code="file-not-utf8",
+            params={"byte": exc.start},
+        ) from None
     suffix = p.suffix.lower()
     if suffix == ".csv":
         return _read_csv(text, file)

@@ -91,6 +91,8 @@ def require_inputs(inputs: Mapping[str, LeafInput], unit: str) -> None:
         raise AssessmentError(
             f"no input for {len(absent)} item(s): {shown}; give them, or score with missing='zero' to count them as 0",
             unit=unit,
+            error_code="missing-input",
+            params={"count": len(absent), "codes": shown, "nodes": absent},
         )
 
 
@@ -127,6 +129,8 @@ def _internal_na(m: Methodology, a: Assessment, stages: Sequence[str]) -> dict[s
                     code=code,
                     stage=st,
                     value=e.value,
+                    error_code="unknown-code",
+                    params={"methodology": m.id},
                 )
             node = m.nodes[code]
             if not node.is_leaf:

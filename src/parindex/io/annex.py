@@ -490,9 +490,19 @@ def read_annex_rows(
         try:
             text = p.read_bytes().decode("utf-8-sig")
         except OSError as exc:
-            raise AnnexError(f"cannot read the file: {exc.strerror}", file=file) from None
+            raise AnnexError(
+                f"cannot read the file: {exc.strerror}",
+                file=file,
+                error_code="file-not-readable",
+                params={"reason": exc.strerror},
+            ) from None
         except UnicodeDecodeError as exc:
-            raise AnnexError(f"not UTF-8 text (byte {exc.start})", file=file) from None
+            raise AnnexError(
+                f"not UTF-8 text (byte {exc.start})",
+                file=file,
+                error_code="file-not-utf8",
+                params={"byte": exc.start},
+            ) from None
         first = text.splitlines()[0] if text.strip() else ""
         delim = ";" if first.count(";") > first.count(",") else ","
         table = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delim)]
