@@ -185,6 +185,14 @@ def make_entry(value: Any) -> Entry:
     return Entry(_freeze(value))
 
 
+def entry_at(value: Any, *, unit: str, code: str, stage: str) -> Entry:
+    """:func:`make_entry`, its errors naming the unit, node and stage of the value."""
+    try:
+        return make_entry(value)
+    except AssessmentError as exc:
+        raise exc.with_context(unit=unit or None, code=code, stage=stage) from None
+
+
 def _freeze(value: Any) -> Any:
     if isinstance(value, Mapping):
         return MappingProxyType({str(k): v for k, v in value.items()})
@@ -210,7 +218,12 @@ class Assessment:
             name = stage_name(st, unit=self.unit)
             if name in frozen:
                 raise AssessmentError("stage given twice", unit=self.unit, stage=name)
-            frozen[name] = MappingProxyType({str(c): make_entry(v) for c, v in entries.items()})
+            frozen[name] = MappingProxyType(
+                {
+                    str(c): entry_at(v, unit=self.unit, code=str(c), stage=name)
+                    for c, v in entries.items()
+                }
+            )
         ordered = {s: frozen[s] for s in STAGES if s in frozen}
         object.__setattr__(self, "stages", MappingProxyType(ordered))
 
@@ -294,7 +307,7 @@ class Assessment:
                 raise AssessmentError(
                     "'values' must map each code to its value",
                     file=file,
-                    unit=unit,
+                    unit=unit or None,
                     value=type(values).__name__,
                     error_code="wrong-type",
                     params={"what": "a mapping"},

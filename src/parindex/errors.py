@@ -146,6 +146,7 @@ WHAT_VI: dict[str, str] = {
     "percent": "tỷ lệ phần trăm",
     "count": "số lượng",
     "number": "số",
+    "points": "số điểm",
 }
 
 _WHERE = {

@@ -287,10 +287,8 @@ def load_file(
     except OSError as exc:
         raise MethodologyError(
             f"cannot read the file: {exc.strerror}",
-            file=str(
-                p,
-                error_code="file-not-readable",
-                params={"reason": exc.strerror},
-            ),
+            file=str(p),
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
         ) from None
     return _of_kind(load_any(yamlio.load_yaml(raw, file=str(p)), file=str(p)), kind, "load_file()")

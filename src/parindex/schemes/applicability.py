@@ -211,11 +211,9 @@ def load_applicability(path: str | os.PathLike[str]) -> Applicability:
     except OSError as exc:
         raise AssessmentError(
             f"cannot read the file: {exc.strerror}",
-            file=str(
-                p,
-                error_code="file-not-readable",
-                params={"reason": exc.strerror},
-            ),
+            file=str(p),
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
         ) from None
     try:
         data = yamlio.load_yaml(raw, file=str(p))

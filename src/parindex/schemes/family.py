@@ -326,11 +326,9 @@ def load_family(source: str | os.PathLike[str], year: int | None = None) -> Sche
         except OSError as exc:
             raise MethodologyError(
                 f"cannot read the file: {exc.strerror}",
-                file=str(
-                    p,
-                    error_code="file-not-readable",
-                    params={"reason": exc.strerror},
-                ),
+                file=str(p),
+                error_code="file-not-readable",
+                params={"reason": exc.strerror},
             ) from None
         return parse_family(yamlio.load_yaml(raw, file=str(p)), file=str(p), base=p.parent)
     ident = text.strip().strip("/")

@@ -243,7 +243,17 @@ def as_number(value: Any, what: str = "a number") -> float:
     if isinstance(value, bool) or value is None:
         raise bad(f"expected {what}", value, "wrong-type", what=what)
     if isinstance(value, int | float):
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:
+            raise bad(
+                f"expected {what}, not a figure this large",
+                value,
+                "out-of-range",
+                what=what,
+                low="-1.8e308",
+                high="1.8e308",
+            ) from None
     elif isinstance(value, str):
         t = value.strip().replace("\u00a0", "").replace(" ", "").rstrip("%")
         if t.count(",") == 1 and "." not in t:
