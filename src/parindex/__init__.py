@@ -70,6 +70,7 @@ if TYPE_CHECKING:  # the same names as _LAZY below, for type checkers and editor
     from .methodology.model import Group, Grouping, Label, LegalBasis, Methodology, Node, Rounding
     from .methodology.registry import MethodologyInfo, available, load, load_file
     from .methodology.survey import SurveyMethodology
+    from .schemas import schema
 
 __version__ = "0.1.0"
 
@@ -79,6 +80,7 @@ _LAZY: dict[str, str] = {
     "score": ".engine",
     "score_many": ".engine",
     "check_assessment": ".engine",
+    "schema": ".schemas",
     "compile_plan": ".engine",
     "Plan": ".engine",
     "AssessmentTable": ".engine",
@@ -183,6 +185,7 @@ __all__ = [
     "present",
     "rank",
     "read_assessments",
+    "schema",
     "score",
     "score_many",
     "what_if",

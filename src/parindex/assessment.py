@@ -226,6 +226,8 @@ class Assessment:
             )
         ordered = {s: frozen[s] for s in STAGES if s in frozen}
         object.__setattr__(self, "stages", MappingProxyType(ordered))
+        if isinstance(self.period, int) and not isinstance(self.period, bool):
+            object.__setattr__(self, "period", str(self.period))  # a period is a text: "2023"
 
     @classmethod
     def from_mapping(

@@ -221,6 +221,13 @@ def error_text(exc: ParIndexError, lang: str) -> str:
     return vi if vi == en else f"{vi}\n  [en] {en}"
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from ..schemas import schema
+
+    print(json.dumps(schema(args.name), ensure_ascii=False, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="parindex",
@@ -265,6 +272,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("files", nargs="+")
     lang(sp)
     sp.set_defaults(func=_cmd_validate)
+
+    sp = sub.add_parser(
+        "schema", help="print a JSON Schema: assessment, card, error, gaps, ranking"
+    )
+    sp.add_argument("name", choices=("assessment", "card", "error", "gaps", "ranking"))
+    sp.set_defaults(func=_cmd_schema)
 
     sp = sub.add_parser("diff", help="what changed between two methodology versions")
     sp.add_argument("before")
