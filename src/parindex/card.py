@@ -12,15 +12,19 @@ from typing import Any
 
 import attrs
 
-from . import _hooks
+from . import __version__, _hooks
 from ._compat import renamed
 from ._text import present, publish_round
 from ._types import Lang, check_lang
 from .errors import ParIndexError
 from .explain import explain
+from .methodology.fingerprint import fingerprint
 from .methodology.model import ROOT, Group, Methodology, Node
 
-__all__ = ["Layer", "NodeResult", "ScoreCard", "present"]
+__all__ = ["CARD_FORMAT_VERSION", "Layer", "NodeResult", "ScoreCard", "present"]
+
+#: The version of the card's dictionary (``ScoreCard.to_dict()``) and of its JSON Schema.
+CARD_FORMAT_VERSION = "1"
 
 
 def present_vi(x: float | None, decimals: int = 2) -> str:
@@ -342,7 +346,10 @@ class ScoreCard:
     def to_dict(self) -> dict[str, Any]:
         g = self.group
         return {
+            "format_version": CARD_FORMAT_VERSION,
+            "library_version": __version__,
             "methodology": self.methodology.id,
+            "methodology_fingerprint": fingerprint(self.methodology),
             "unit": self.unit,
             "period": self.period,
             "unit_type": self.unit_type,

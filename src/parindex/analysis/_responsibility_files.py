@@ -298,7 +298,12 @@ def read_responsibilities(
     try:
         text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ResponsibilityError(f"cannot read the file: {exc.strerror}", file=file) from None
+        raise ResponsibilityError(
+            f"cannot read the file: {exc.strerror}",
+            file=file,
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
+        ) from None
     suffix = p.suffix.lower()
     if suffix == ".csv":
         meth, prov, items = _read_csv(text, file, methodology)
@@ -324,7 +329,12 @@ def read_cascade(
     try:
         text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ResponsibilityError(f"cannot read the file: {exc.strerror}", file=file) from None
+        raise ResponsibilityError(
+            f"cannot read the file: {exc.strerror}",
+            file=file,
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
+        ) from None
     try:
         data = load_yaml(text, file=file)
     except MethodologyError as exc:

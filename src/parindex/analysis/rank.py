@@ -133,6 +133,10 @@ class Ranking:
     def to_dicts(self) -> list[dict[str, Any]]:
         return [r.to_dict() for r in self.rows]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The ranking as one object (the ``ranking`` JSON Schema): its rows in order of place."""
+        return {"format_version": "1", "rows": self.to_dicts()}
+
     def table(self, lang: Lang = "vi") -> str:
         check_lang(lang)
         head = (

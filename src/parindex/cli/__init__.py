@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -136,7 +137,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         try:
             m = _common.load_any_file(f)
         except ParIndexError as exc:
-            print(str(exc), file=sys.stderr)
+            print(error_text(exc, args.lang), file=sys.stderr)
             bad += 1
             continue
         print(f"{f}: OK ({_common.describe_file(m)})")
@@ -243,20 +244,49 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     return 0
 
 
+def env_lang() -> str:
+    """The language of messages: ``PARINDEX_LANG`` when it is ``vi`` or ``en``, else ``vi``."""
+    value = os.environ.get("PARINDEX_LANG", "").strip().lower()
+    return value if value in ("vi", "en") else "vi"
+
+
+def error_text(exc: ParIndexError, lang: str) -> str:
+    """An error as the command prints it: in Vietnamese with the English line beside, or in
+    English alone."""
+    if lang == "en":
+        return exc.text("en")
+    vi, en = exc.text("vi"), exc.text("en")
+    return vi if vi == en else f"{vi}\n  [en] {en}"
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from ..schemas import schema
+
+    print(json.dumps(schema(args.name), ensure_ascii=False, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="parindex",
         description="Chấm điểm Chỉ số CCHC (PAR INDEX) và SIPAS — score Vietnam's PAR INDEX and SIPAS.",
     )
     p.add_argument("--version", action="version", version="parindex 0.1.0")
+    p.add_argument(
+        "--lang",
+        dest="global_lang",
+        choices=("vi", "en"),
+        default=None,
+        help="language of the output and of error messages (default: $PARINDEX_LANG, else vi)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     def lang(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
             "--lang",
             choices=("vi", "en"),
-            default="vi",
-            help="language of the output (default: vi)",
+            default=None,
+            help="language of the output (default: $PARINDEX_LANG, else vi)",
         )
 
     sp = sub.add_parser(
@@ -283,7 +313,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate methodology, survey, family and applicability files (exit 0 when all are valid)",
     )
     sp.add_argument("files", nargs="+")
+    lang(sp)
     sp.set_defaults(func=_cmd_validate)
+
+    sp = sub.add_parser(
+        "schema", help="print a JSON Schema: assessment, card, error, gaps, ranking"
+    )
+    sp.add_argument("name", choices=("assessment", "card", "error", "gaps", "ranking"))
+    sp.set_defaults(func=_cmd_schema)
 
     sp = sub.add_parser("diff", help="what changed between two methodology versions")
     sp.add_argument("before")
@@ -334,6 +371,10 @@ def build_parser() -> argparse.ArgumentParser:
         for cmd in set(sub.choices) - before:
             if sub.choices[cmd].get_default("func") is None and run is not None:
                 sub.choices[cmd].set_defaults(func=run)
+    for sp in sub.choices.values():  # every --lang follows the global option and PARINDEX_LANG
+        for action in sp._actions:
+            if action.dest == "lang":
+                action.default = None
     return p
 
 
@@ -346,6 +387,8 @@ EXTENSIONS: tuple[str, ...] = (".cli.survey", ".cli.analysis", ".cli.report", ".
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "lang", None) is None:
+        args.lang = args.global_lang or env_lang()
     if hasattr(sys.stdout, "reconfigure"):
         try:
             sys.stdout.reconfigure(encoding="utf-8")
@@ -354,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         rc = int(args.func(args))
     except ParIndexError as exc:
-        print(f"parindex: {exc}", file=sys.stderr)
+        print(f"parindex: {error_text(exc, args.lang)}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # pragma: no cover
         return 0

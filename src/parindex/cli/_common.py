@@ -59,7 +59,12 @@ def load_any_file(path: str) -> Any:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise MethodologyError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+        raise MethodologyError(
+            f"cannot read the file: {exc.strerror}",
+            file=str(p),
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
+        ) from None
     data = yamlio.load_yaml(raw, file=str(p))
     kind = data.get("kind") if isinstance(data, dict) else None
     if kind is None and isinstance(data, dict) and "known" in data:

@@ -142,11 +142,22 @@ def require_inputs(inputs: Mapping[str, LeafInput], unit: str) -> None:
             f"no input for {len(absent)} item(s): {shown}; give them, or score with missing='zero' to count them as 0 "
             "or missing='exclude' to leave them out of the maximum",
             unit=unit,
+            error_code="missing-input",
+            params={"count": len(absent), "codes": shown, "nodes": absent},
         )
 
 
-def resolve(m: Methodology, a: Assessment, upto: str | None = None) -> dict[str, LeafInput]:
-    """Check every input of an assessment against the methodology and pick each leaf's value."""
+def resolve(
+    m: Methodology,
+    a: Assessment,
+    upto: str | None = None,
+    errors: list[ParIndexError] | None = None,
+) -> dict[str, LeafInput]:
+    """Check every input of an assessment against the methodology and pick each leaf's value.
+
+    Without ``errors`` the first wrong input raises; with a list, every wrong input is appended
+    to it (the ``collect`` mode) and the inputs at fault are left out.
+    """
     unit = a.unit
     if upto is not None:
         upto = stage_name(upto, unit=unit)
@@ -159,42 +170,73 @@ def resolve(m: Methodology, a: Assessment, upto: str | None = None) -> dict[str,
     stages = [s for s in STAGES if s in a.stages]
     if upto is not None:
         stages = [s for s in stages if STAGE_POSITION[s] <= STAGE_POSITION[upto]]
-    na_nodes = _internal_na(m, a, stages)
+    na_nodes = _internal_na(m, a, stages, errors)
     out: dict[str, LeafInput] = {}
     for leaf in m.leaves():
-        out[leaf.code] = _leaf_input(m, a, leaf, stages, na_nodes)
+        if errors is None:
+            out[leaf.code] = _leaf_input(m, a, leaf, stages, na_nodes)
+            continue
+        try:
+            out[leaf.code] = _leaf_input(m, a, leaf, stages, na_nodes, errors)
+        except ParIndexError as exc:
+            errors.append(exc)
+            out[leaf.code] = LeafInput(None, None, False, False, ())
     return out
 
 
-def _internal_na(m: Methodology, a: Assessment, stages: Sequence[str]) -> dict[str, str]:
+def _internal_na(
+    m: Methodology,
+    a: Assessment,
+    stages: Sequence[str],
+    errors: list[ParIndexError] | None = None,
+) -> dict[str, str]:
     """Internal node → the stage that marked it not applicable; check every code on the way."""
     na_nodes: dict[str, str] = {}
     for st in stages:
         for code, e in a.stages[st].items():
-            if code not in m:
-                raise AssessmentError(
-                    f"unknown code: {m.id} has no such node",
-                    unit=a.unit,
-                    code=code,
-                    stage=st,
-                    value=e.value,
-                )
-            node = m.nodes[code]
-            if not node.is_leaf:
-                if not e.not_applicable:
-                    raise AssessmentError(
-                        "this node is scored by its sub-items; give values for them (only 'NA' may be given for a whole node)",
-                        unit=a.unit,
-                        code=code,
-                        stage=st,
-                        value=e.value,
-                    )
-                na_nodes[code] = st
+            if errors is not None:
+                try:
+                    _check_code(m, a, st, code, e, na_nodes)
+                except ParIndexError as exc:
+                    errors.append(exc)
+            else:
+                _check_code(m, a, st, code, e, na_nodes)
     return na_nodes
 
 
+def _check_code(
+    m: Methodology, a: Assessment, st: str, code: str, e: Entry, na_nodes: dict[str, str]
+) -> None:
+    if code not in m:
+        raise AssessmentError(
+            f"unknown code: {m.id} has no such node",
+            unit=a.unit,
+            code=code,
+            stage=st,
+            value=e.value,
+            error_code="unknown-code",
+            params={"methodology": m.id},
+        )
+    node = m.nodes[code]
+    if not node.is_leaf:
+        if not e.not_applicable:
+            raise AssessmentError(
+                "this node is scored by its sub-items; give values for them (only 'NA' may be given for a whole node)",
+                unit=a.unit,
+                code=code,
+                stage=st,
+                value=e.value,
+            )
+        na_nodes[code] = st
+
+
 def _leaf_input(
-    m: Methodology, a: Assessment, leaf: Node, stages: Sequence[str], na_nodes: Mapping[str, str]
+    m: Methodology,
+    a: Assessment,
+    leaf: Node,
+    stages: Sequence[str],
+    na_nodes: Mapping[str, str],
+    errors: list[ParIndexError] | None = None,
 ) -> LeafInput:
     unit, code = a.unit, leaf.code
     applicable = applies(m, leaf, a.unit_type)
@@ -227,7 +269,10 @@ def _leaf_input(
         try:
             checked = leaf.rule.check(e.value)
         except ParIndexError as exc:
-            raise exc.with_context(unit=unit, code=code, stage=st) from None
+            if errors is None:
+                raise exc.with_context(unit=unit, code=code, stage=st) from None
+            errors.append(exc.with_context(unit=unit, code=code, stage=st))
+            continue
         layers.append((st, e, checked))
     if not applicable or covering is not None:
         return LeafInput(

@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from ..assessment import STAGE_POSITION, STAGES, Assessment, stage_name
+from ..assessment import STAGE_POSITION, STAGES, Assessment, entry_at, stage_name
 from ..card import ScoreCard
-from ..errors import ParIndexError
+from ..errors import AssessmentError, ErrorList, ParIndexError
 from ..methodology.model import ROOT, Methodology, Node
 from ..methodology.rules import Rule
 from ._common import I64, Bool, Faults, Int, factorise, frozen
@@ -40,7 +40,7 @@ from .resolve import (
 )
 from .table import AssessmentTable, table_of
 
-__all__ = ["first_error", "score", "score_many"]
+__all__ = ["check_assessment", "first_error", "score", "score_many"]
 
 
 def score(
@@ -51,6 +51,7 @@ def score(
     missing: str | None = None,
     unit: str | None = None,
     carry: Carry | None = None,
+    collect: bool = False,
 ) -> ScoreCard:
     """Score one unit.
 
@@ -62,13 +63,22 @@ def score(
     ``carry`` is an earlier period (its :class:`Assessment`, its card, or its published results
     as ``{code: value}``): every leaf without input takes that period's value, marked on the card
     as carried from it (:func:`~parindex.engine.resolve.carry_forward`).
+    ``collect=True`` checks every input first and raises one :class:`~parindex.errors.ErrorList`
+    holding all the errors (see :func:`check_assessment`) instead of the first one.
     """
     a = as_assessment(assessment, unit)
     if carry is None:
+        filled, carried = a, None
+    else:
+        filled, carried = carry_forward(methodology, a, carry)
+    if collect:
+        found = check_assessment(methodology, filled, upto=upto, missing=missing)
+        if found:
+            raise ErrorList(found, unit=a.unit)
+    if carried is None:
         return score_many(methodology, [a], upto=upto, missing=missing, plan=plan_of(methodology))[
             0
         ]
-    filled, carried = carry_forward(methodology, a, carry)
     return _score(methodology, [filled], upto, missing, plan_of(methodology), (carried,))[0]
 
 
@@ -221,6 +231,62 @@ def first_error(
     raise AssertionError(  # pragma: no cover - the engine and its checks disagree
         f"internal error: the engine found a problem with unit {a.unit!r} that it cannot name"
     )
+
+
+def check_assessment(
+    methodology: Methodology,
+    assessment: Assessment | Mapping[str, Any],
+    *,
+    upto: str | None = None,
+    missing: str | None = None,
+) -> tuple[ParIndexError, ...]:
+    """Every error that stops ``assessment`` from being scored, all at once (none: it scores).
+
+    The input checks of :func:`first_error` run on every input instead of stopping at the first:
+    unknown codes, wrong kinds, values out of range, items that do not apply, and, under the
+    ``block`` policy, the items without input. When the inputs are right, the scoring itself runs
+    and its error, if any, is the one returned.
+    """
+    errors: list[ParIndexError] = []
+    if isinstance(assessment, Mapping):  # the short form: check every entry on its own first
+        good: dict[str, Any] = {}
+        for c, value in assessment.items():
+            try:
+                entry_at(value, unit="", code=str(c), stage="self")
+            except ParIndexError as exc:
+                errors.append(exc)
+            else:
+                good[str(c)] = value
+        assessment = good
+    try:
+        a = as_assessment(assessment, None)
+        policy = check_missing_policy(missing or methodology.missing)
+        if upto is not None:
+            upto = stage_name(upto, unit=a.unit)
+        inputs = resolve(methodology, a, upto, errors)
+    except ParIndexError as exc:
+        return (*errors, exc)
+    for code, li in inputs.items():  # the values a rule refuses only when it scores them
+        leaf = methodology.nodes[code]
+        if li.stage is None or li.not_applicable or li.missing or leaf.rule is None:
+            continue
+        try:
+            leaf.rule.evaluate(li.value, leaf.min, leaf.max)
+        except ParIndexError as exc:
+            errors.append(exc.with_context(unit=a.unit, code=code, stage=li.stage))
+    if policy == "block":
+        at_fault = {e.code for e in errors}
+        try:
+            require_inputs({c: li for c, li in inputs.items() if c not in at_fault}, a.unit)
+        except AssessmentError as exc:
+            errors.append(exc)
+    if errors:
+        return tuple(errors)
+    try:
+        score_many(methodology, [a], upto=upto, missing=missing, plan=plan_of(methodology))
+    except ParIndexError as exc:
+        return (exc,)
+    return ()
 
 
 class _Engine:

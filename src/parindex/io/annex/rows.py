@@ -77,9 +77,19 @@ def _csv(p: Path) -> Table:
     try:
         text = p.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise AnnexError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+        raise AnnexError(
+            f"cannot read the file: {exc.strerror}",
+            file=str(p),
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
+        ) from None
     except UnicodeDecodeError as exc:
-        raise AnnexError(f"not UTF-8 text (byte {exc.start})", file=str(p)) from None
+        raise AnnexError(
+            f"not UTF-8 text (byte {exc.start})",
+            file=str(p),
+            error_code="file-not-utf8",
+            params={"byte": exc.start},
+        ) from None
     first = text.splitlines()[0] if text.strip() else ""
     delim = ";" if first.count(";") > first.count(",") else ","
     return [
