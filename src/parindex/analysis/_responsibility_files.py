@@ -20,7 +20,7 @@ from ..errors import MethodologyError, ResponsibilityError
 from ..methodology.model import Label, Methodology
 from ..methodology.yamlio import load_yaml
 
-__all__ = ["PLACEHOLDERS", "Entry", "read_cascade", "read_responsibilities"]
+__all__ = ["PLACEHOLDERS", "Entry", "placeholders", "read_cascade", "read_responsibilities"]
 
 #: The names a remedy template may use.
 PLACEHOLDERS = (
@@ -70,9 +70,14 @@ def _units_field(
     )
 
 
+def placeholders(text: str) -> tuple[str, ...]:
+    """The placeholder names a remedy template uses, in order (``ValueError`` when malformed)."""
+    return tuple(f for _, f, _, _ in string.Formatter().parse(text) if f is not None)
+
+
 def _check_template(text: str, *, file: str, line: int | None, row: int | None, code: str) -> None:
     try:
-        names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        names = placeholders(text)
     except ValueError as exc:
         raise ResponsibilityError(
             f"remedy template: {exc}", file=file, line=line, row=row, code=code, value=text
