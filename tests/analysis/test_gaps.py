@@ -151,8 +151,9 @@ def test_steps_downwards_and_excluded_edges() -> None:
     # 9 days late (0 points): next is at most 5 days (2 points), full is 0 days (4 points)
     nxt, full = steps_for(card, "1")
     assert nxt is not None and (nxt.value, nxt.bound, nxt.points) == (5.0, "<=", 2)
-    assert full is not None and (full.value, full.bound, full.points) == (0.0, "<=", 4)
-    assert nxt.describe("vi") == "không quá 5" and full.describe("en") == "at most 0"
+    # whole days: the full score is exactly 0 days (a one-number band), said as a count
+    assert full is not None and (full.value, full.bound, full.points) == (0.0, "=", 4)
+    assert nxt.describe("vi") == "không quá 5" and full.describe("en") == "0"
     # 50 % is in [0, 50]; the next band is (50, 100]: the smallest number above 50 reaches it
     nxt2, _ = steps_for(card, "2")
     assert nxt2 is not None and nxt2.bound == ">" and nxt2.value > 50 and nxt2.threshold == 50
