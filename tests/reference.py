@@ -242,8 +242,21 @@ def _evaluate(
         elif s < node.min:
             s, clamped = node.min, "min"
         dropped[code] = False
+        left_out: tuple[str, ...] = ()
+        if shared is not None or (adj is not None and adj != mx):
+            below = [x.code for x in m.leaves(code) if dropped[x.code]]
+            left_out = (
+                ("not_applicable",) if any(res[c].not_applicable for c in below) else ()
+            ) + (("missing",) if any(excluded[c] for c in below) else ())
         res[code] = NodeResult(
-            node, s, mx, adj, raw=raw if clamped else None, clamped=clamped, shared=shared
+            node,
+            s,
+            mx,
+            adj,
+            raw=raw if clamped else None,
+            clamped=clamped,
+            shared=shared,
+            left_out=left_out,
         )
     return res
 

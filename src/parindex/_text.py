@@ -33,6 +33,7 @@ __all__ = [
     "num_text",
     "present",
     "publish_round",
+    "published_difference",
 ]
 
 #: The one mark for a missing figure in published output (an em dash).
@@ -105,6 +106,15 @@ def publish_round(x: float, decimals: int = 2) -> float:
     if not math.isfinite(x):
         return float(x)
     return float(_half_up(x, decimals))
+
+
+def published_difference(before: float, after: float, decimals: int = 2) -> float:
+    """``after - before`` as the two figures are printed: each rounded half up to ``decimals``
+    first, then subtracted exactly (27.104 → 27.676 prints 27.10 → 27.68: +0.58, not +0.57)."""
+    if not (math.isfinite(before) and math.isfinite(after)):
+        return after - before
+    d = _half_up(after, decimals) - _half_up(before, decimals)
+    return float(abs(d) if d == 0 else d)
 
 
 def present(x: float | None, decimals: int = 2, *, lang: str = "en") -> str:

@@ -98,6 +98,9 @@ class NodeResult:
     missing_policy: str | None = None
     #: the period whose value was carried forward to this leaf (``score(..., carry=)``)
     carried_from: str | None = None
+    #: why items below were left out of the maximum: ``"not_applicable"`` and/or ``"missing"``
+    #: (no input under the missing policy ``exclude``); empty for a leaf
+    left_out: tuple[str, ...] = ()
     code: str = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -171,6 +174,8 @@ class NodeResult:
             out["value"] = dict(self.value) if isinstance(self.value, Mapping) else self.value
         if self.evidence:
             out["evidence"] = list(self.evidence)
+        if self.left_out:
+            out["left_out"] = list(self.left_out)
         if self.layers:
             out["layers"] = [la.to_dict() for la in self.layers]
         out["explanation"] = {"vi": explain(self, "vi"), "en": explain(self, "en")}
@@ -413,6 +418,7 @@ class ScoreCard:
                     evidence=tuple(d.get("evidence", ())),
                     missing_policy=d.get("missing_policy"),
                     carried_from=d.get("carried_from"),
+                    left_out=tuple(d.get("left_out", ())),
                 )
             )
         return cls(

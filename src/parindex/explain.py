@@ -30,6 +30,11 @@ _W = {
         "earlier": "kỳ trước",
         "year": "năm {period}",
         "sum": "Tổng điểm các tiêu chí thành phần",
+        "not_applicable": "tiêu chí không áp dụng",
+        "missing_items": "tiêu chí chưa có số liệu",
+        "and": " và ",
+        "shared": "điểm các {items} được chia đều theo tỷ lệ (hệ số ",
+        "dropped": "điểm tối đa sau khi bỏ {items}: ",
     },
     "en": {
         "from": "from",
@@ -42,6 +47,11 @@ _W = {
         "earlier": "the previous period",
         "year": "{period}",
         "sum": "Sum of the sub-items",
+        "not_applicable": "items that do not apply",
+        "missing_items": "items without input",
+        "and": " and ",
+        "shared": "points of {items} shared in proportion (factor ",
+        "dropped": "maximum after dropping {items}: ",
     },
 }
 
@@ -49,20 +59,21 @@ _W = {
 _DIRECT = PointsRule()
 
 
+def _left_out(r: NodeResult, lang: str) -> str:
+    """The items left out of the maximum below ``r``, by cause: "tiêu chí không áp dụng",
+    "tiêu chí chưa có số liệu", or both (not applicable when the cause is not recorded)."""
+    w = _W[lang]
+    causes = r.left_out or ("not_applicable",)
+    return w["and"].join(w["missing_items" if c == "missing" else c] for c in causes)
+
+
 def _sum(r: NodeResult, lang: str) -> str:
     vi = lang == "vi"
+    w = _W[lang]
     node = r.node
-    parts = [f"{_W[lang]['sum']}: {points_text(r.points, node.max, lang)}"]
+    parts = [f"{w['sum']}: {points_text(r.points, node.max, lang)}"]
     if r.shared is not None:
-        parts.append(
-            (
-                "điểm các tiêu chí không áp dụng được chia đều theo tỷ lệ (hệ số "
-                if vi
-                else "points of items that do not apply shared in proportion (factor "
-            )
-            + fmt(r.shared, lang)
-            + ")"
-        )
+        parts.append(w["shared"].format(items=_left_out(r, lang)) + fmt(r.shared, lang) + ")")
     if r.clamped is not None and r.raw is not None:
         parts.append(
             f"tổng {fmt(r.raw, lang)} được giới hạn"
@@ -70,11 +81,7 @@ def _sum(r: NodeResult, lang: str) -> str:
             else f"the sum {fmt(r.raw, lang)} was capped"
         )
     if r.adjusted_max is not None and node.max is not None and r.adjusted_max != node.max:
-        parts.append(
-            f"điểm tối đa sau khi bỏ tiêu chí không áp dụng: {fmt(r.adjusted_max, lang)}"
-            if vi
-            else f"maximum after dropping items that do not apply: {fmt(r.adjusted_max, lang)}"
-        )
+        parts.append(w["dropped"].format(items=_left_out(r, lang)) + fmt(r.adjusted_max, lang))
     return "; ".join(parts)
 
 

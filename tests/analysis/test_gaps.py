@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 import parindex
-from parindex.analysis.gaps import gaps, steps_for
+from parindex.analysis.gaps import gaps, no_step_text, steps_for
+from parindex.analysis.responsibility import Responsibility, ResponsibilityMap
 from parindex.analysis.whatif import assessment_of
+from parindex.methodology.model import Label
 from tests.conftest import make
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,8 +151,9 @@ def test_steps_downwards_and_excluded_edges() -> None:
     # 9 days late (0 points): next is at most 5 days (2 points), full is 0 days (4 points)
     nxt, full = steps_for(card, "1")
     assert nxt is not None and (nxt.value, nxt.bound, nxt.points) == (5.0, "<=", 2)
-    assert full is not None and (full.value, full.bound, full.points) == (0.0, "<=", 4)
-    assert nxt.describe("vi") == "không quá 5" and full.describe("en") == "at most 0"
+    # whole days: the full score is exactly 0 days (a one-number band), said as a count
+    assert full is not None and (full.value, full.bound, full.points) == (0.0, "=", 4)
+    assert nxt.describe("vi") == "không quá 5" and full.describe("en") == "0"
     # 50 % is in [0, 50]; the next band is (50, 100]: the smallest number above 50 reaches it
     nxt2, _ = steps_for(card, "2")
     assert nxt2 is not None and nxt2.bound == ">" and nxt2.value > 50 and nxt2.threshold == 50
@@ -221,9 +224,45 @@ def test_proportional_outside_its_band_and_formula_without_whole_numbers() -> No
     # a formula over a continuous input: no search, no steps (nothing is guessed)
     assert steps_for(card, "2") == (None, None)
     g = gaps(card)
-    assert g["2"].what_it_takes("en") == "" and g["1"].what_it_takes("en") == (
+    assert g["2"].what_it_takes("en") == no_step_text("en") and g["1"].what_it_takes("en") == (
         "Reach the next band: at least 80 % (+3.20 points); "
         "Reach the full score: at least 100 % (+4.00 points)"
     )
     with pytest.raises(parindex.ParIndexError, match="leaf items"):
         steps_for(card, "")
+
+
+def test_remedies_never_print_placeholders() -> None:
+    # a formula over a continuous input gives no next step: a template that needs one is said in
+    # words, never "cần — (thêm — điểm)"; a template without steps is filled in as written
+    m = make(
+        """
+        - code: "1"
+          label: "Tỷ lệ"
+          max: 10
+          method: appraisal
+          rule:
+            kind: formula
+            expr: "x * 10"
+            inputs: {x: {max: 1}}
+        """
+    )
+    card = parindex.score(m, {"1": {"x": 0.5}})
+    tpl = Label("Rà soát {code}: cần {next} (thêm {next_gain} điểm)", "Review {code}: {next}")
+    plain = Label("{lead} rà soát {label}, phối hợp: {cooperating}", "{lead} reviews {label}")
+    rmap = ResponsibilityMap(
+        m.id, {"1": Responsibility("1", ("so-noi-vu",), (), (tpl, tpl, plain))}
+    )
+    g = gaps(card, responsibilities=rmap)["1"]
+    assert g.remedies == (
+        (no_step_text("vi"), no_step_text("en")),
+        ("so-noi-vu rà soát Tỷ lệ, phối hợp: không có", "so-noi-vu reviews Tỷ lệ"),
+    )
+    assert no_step_text("vi").startswith("Quy tắc chấm của tiêu chí không cho bước kế tiếp")
+    for lang in ("vi", "en"):
+        assert g.what_it_takes(lang) == no_step_text(lang)
+        fields = g.template_fields(lang, rmap)
+        assert "—" not in "".join(fields.values()) and fields["next_gain"] == "0,00" * (
+            lang == "vi"
+        ) + "0.00" * (lang == "en")
+        assert "—" not in g.remedy(lang)

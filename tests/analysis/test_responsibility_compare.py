@@ -16,7 +16,10 @@ from parindex.analysis.responsibility import (
     load_cascade,
     load_responsibilities,
 )
+from parindex.assessment import Assessment
+from parindex.report.build import build_report
 from parindex.units import load_unit_list
+from tests.conftest import make
 
 EX = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
@@ -266,3 +269,24 @@ def test_cascade_and_province_errors(tmp_path: Path, m25: parindex.Methodology) 
     )
     kinds = {p.kind for p in load_responsibilities(other).problems(m25, units)}
     assert "wrong_province" in kinds
+
+
+def test_differences_are_those_of_the_printed_figures() -> None:
+    # 27.104 → 27.676 is printed 27,10 → 27,68: the change shown is +0,58 (not 0.572 → +0,57)
+    m = make(
+        """
+        - {code: "1", label: "A", max: 50, method: appraisal}
+        - {code: "2", label: "B", max: 50, method: appraisal}
+        """,
+        scale=100,
+    )
+    before = parindex.score(m, {"1": 27.104, "2": 10.0})
+    now = parindex.score(m, {"1": 27.676, "2": 10.0})
+    pc = compare_periods(before, now)
+    assert pc.rows[0].points_change == 0.58 and pc["1"].points_change == 0.58
+    md = build_report(now, previous=before).to_markdown()
+    assert "| 27,10 | 27,68 | +0,58 |" in md
+    # the appraisal's cut likewise: 3,33 self-assessed, 2,67 appraised → cut 0,66
+    stages = {"self": {"1": 3.334, "2": 1.0}, "appraisal1": {"1": 2.665, "2": 1.0}}
+    card = parindex.score(m, Assessment("u", stages))
+    assert [r.cut for r in compare_stages(card).rows if r.code == "1"] == [0.66]

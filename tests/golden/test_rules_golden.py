@@ -10,6 +10,8 @@ import pytest
 
 import parindex
 from parindex import AssessmentError, ScoringError
+from parindex.analysis.gaps import steps_for
+from parindex.io.workbook.texts import guide_text
 from tests.conftest import make
 
 LEVELS = """
@@ -116,6 +118,61 @@ def test_band_explanation_reads_like_the_guide() -> None:
         == "value 25 % is in the band 20 %–<30 %: 0.5 of 1 points [from self-assessment]"
     )
     assert r.explain("vi").startswith("Giá trị 25% thuộc khoảng từ 20% đến dưới 30%: 0,5/1 điểm")
+
+
+COUNT_BANDS = """
+- code: "1"
+  label: Văn bản ban hành trễ hạn
+  max: 2
+  method: appraisal
+  rule:
+    kind: bands
+    input: {unit: count, integer: true, label: {vi: văn bản, en: documents}}
+    bands:
+      - {range: "[0, 0]", points: 2}
+      - {range: "[1, 2]", points: 1}
+      - {range: "[3, inf)", points: 0}
+- {code: "2", label: Khác, max: 8, method: appraisal}
+"""
+
+
+@pytest.mark.parametrize(
+    ("late", "points"),
+    # 0 documents late: 2; 1 or 2: 1; 3 or more: 0 (whole numbers: no value between 0 and 1)
+    [(0, 2.0), (1, 1.0), (2, 1.0), (3, 0.0), (17, 0.0)],
+)
+def test_count_bands_of_whole_numbers(late: int, points: float) -> None:
+    m = make(COUNT_BANDS)
+    assert parindex.score(m, {"1": late, "2": 8})["1"].points == points
+
+
+def test_count_bands_speak_of_counts() -> None:
+    m = make(COUNT_BANDS)
+    card = parindex.score(m, {"1": 1, "2": 8})
+    r = card["1"]
+    assert r.explain("vi").startswith("Giá trị 1 văn bản thuộc khoảng từ 1 đến 2 văn bản: 1/2 điểm")
+    assert r.explain("en").startswith("value 1 documents is in the band 1 to 2 documents: 1 of 2")
+    # the workbook's guide
+    assert guide_text(m.nodes["1"]).startswith(
+        "0 văn bản: 2 điểm; Từ 1 đến 2 văn bản: 1 điểm; Từ 3 văn bản trở lên: 0 điểm"
+    )
+    # the target is the count itself, never "dưới 1"
+    nxt, full = steps_for(card, "1")
+    assert nxt is not None and (nxt.value, nxt.bound, nxt.describe("vi")) == (0.0, "=", "0")
+    three = parindex.score(m, {"1": 4, "2": 8})
+    nxt, full = steps_for(three, "1")
+    assert nxt is not None and nxt.describe("vi") == "không quá 2"
+    assert full is not None and full.describe("en") == "0"
+
+
+def test_count_bands_must_cover_every_whole_number() -> None:
+    gap = COUNT_BANDS.replace('"[1, 2]"', '"[1, 1]"')
+    with pytest.raises(parindex.MethodologyError, match="the value 2 falls in none of the bands"):
+        make(gap)
+    # a number input (not whole numbers) keeps the old check: 0.5 falls in none
+    real = COUNT_BANDS.replace("integer: true", "integer: false")
+    with pytest.raises(parindex.MethodologyError, match=r"the value 0\.5 falls in none"):
+        make(real)
 
 
 PROPORTIONAL = """

@@ -24,6 +24,7 @@ __all__ = [
     "PLACEHOLDERS",
     "Entry",
     "fill_template",
+    "placeholders",
     "read_cascade",
     "read_responsibilities",
     "template_parts",
@@ -107,9 +108,14 @@ def fill_template(text: str, fields: Mapping[str, str]) -> str:
     )
 
 
+def placeholders(text: str) -> tuple[str, ...]:
+    """The placeholder names a remedy template uses, in order (``ValueError`` when malformed)."""
+    return tuple(name for _, name in template_parts(text) if name is not None)
+
+
 def _check_template(text: str, *, file: str, line: int | None, row: int | None, code: str) -> None:
     try:
-        template_parts(text)
+        placeholders(text)
     except ValueError as exc:
         raise ResponsibilityError(
             f"remedy template: {exc}", file=file, line=line, row=row, code=code, value=text

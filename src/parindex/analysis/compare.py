@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from .._compat import alias, renamed
-from .._text import publish_round
+from .._text import publish_round, published_difference
 from ..assessment import STAGES
 from ..card import ScoreCard
 from ..engine import score
@@ -44,9 +44,10 @@ TOL = 1e-9
 
 
 def _diff(a: float | None, b: float | None) -> float | None:
+    """``b - a`` as printed: the difference of the two published (rounded) figures."""
     if a is None or b is None:
         return None
-    return b - a
+    return published_difference(a, b)
 
 
 # -- self-assessment against appraisal ----------------------------------------------------------
@@ -75,7 +76,7 @@ class StageRow:
         """Points the appraisal took off the self-assessed score (0 when none)."""
         if self.self_points is None or self.appraised is None:
             return 0.0
-        return max(0.0, self.self_points - self.appraised)
+        return max(0.0, -published_difference(self.self_points, self.appraised))
 
     @property
     def raised(self) -> float:

@@ -33,6 +33,7 @@ __all__ = [
     "Step",
     "UnitGaps",
     "gaps",
+    "no_step_text",
     "steps_for",
 ]
 
@@ -262,7 +263,7 @@ class Gap:
                 if vi
                 else f"Reach the {name[1]}: {step.describe(lang)} (+{p(gain)} points)"
             )
-        return "; ".join(parts)
+        return "; ".join(parts) or no_step_text(lang)
 
     def template_fields(
         self, lang: str = "vi", responsibilities: ResponsibilityMap | None = None
@@ -275,11 +276,12 @@ class Gap:
         def name(u: str) -> str:
             return rmap.unit_name(u) if rmap is not None else u
 
+        vi = lang != "en"
         v = self.result.value
         if isinstance(v, Mapping):
             value = ", ".join(f"{k} = {x}" for k, x in v.items())
         elif v is None:
-            value = "—"
+            value = "chưa có số liệu" if vi else "no input"
         elif isinstance(v, str):
             value = v
         else:
@@ -289,14 +291,29 @@ class Gap:
             k: p(x) for k, x in (("lost", self.lost), ("points", self.points), ("max", self.max))
         }
         for key, step in (("next", self.next), ("full", self.full)):
-            out[key] = "—" if step is None else step.describe(lang)
-            gain = None if step is None else step.total_gain
-            if step is not None and gain is None:
-                gain = step.gain
-            out[f"{key}_gain"] = p(gain)  # "—" when there is no step
-        out["lead"] = ", ".join(name(u) for u in self.lead) or "—"
-        out["cooperating"] = ", ".join(name(u) for u in self.cooperating) or "—"
+            if step is None:  # said in words; a template that needs the step is not used
+                out[key] = "không có bước kế tiếp" if vi else "no next step"
+                out[f"{key}_gain"] = p(0.0)
+                continue
+            out[key] = step.describe(lang)
+            gain = step.total_gain if step.total_gain is not None else step.gain
+            out[f"{key}_gain"] = p(gain)
+        none = "chưa phân công" if vi else "none assigned"
+        out["lead"] = ", ".join(name(u) for u in self.lead) or none
+        out["cooperating"] = ", ".join(name(u) for u in self.cooperating) or (
+            "không có" if vi else "none"
+        )
         return out
+
+    def absent_fields(self) -> frozenset[str]:
+        """The template placeholders without a value: those of a step the rule does not give
+        (``next``, ``next_gain``, ``full``, ``full_gain``)."""
+        return frozenset(
+            n
+            for key, step in (("next", self.next), ("full", self.full))
+            if step is None
+            for n in (key, f"{key}_gain")
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -319,6 +336,18 @@ class Gap:
             "remedy": {"vi": self.remedy("vi"), "en": self.remedy("en")},
             "cascade": [c.to_dict() for c in self.cascade],
         }
+
+
+def no_step_text(lang: str = "vi") -> str:
+    """What a gap's remedy says when its rule gives no next step (no band, level or count
+    above the current one follows from the rule, as for a formula over a continuous input)."""
+    return (
+        "Quy tắc chấm của tiêu chí không cho bước kế tiếp để tăng điểm: "
+        "rà soát số liệu, tài liệu kiểm chứng của tiêu chí"
+        if lang != "en"
+        else "The item's rule gives no next step to a higher score: "
+        "review the item's input and its evidence"
+    )
 
 
 def _same(a: Step, b: Step) -> bool:
@@ -572,7 +601,8 @@ def gaps(
         )
         if resp is not None and resp.remedies:
             fields = {lang: g.template_fields(lang, responsibilities) for lang in ("vi", "en")}
-            g = attrs.evolve(g, remedies=resp.render(fields))
+            instead = (g.what_it_takes("vi"), g.what_it_takes("en"))
+            g = attrs.evolve(g, remedies=resp.render(fields, g.absent_fields(), instead))
         items.append((order[r.code], g))
     items.sort(key=lambda x: (-x[1].lost, x[0]))
     return GapReport(

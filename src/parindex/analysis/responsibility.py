@@ -34,7 +34,7 @@ The cascade file links a province criterion to the related items of the units' o
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -45,6 +45,7 @@ from ..methodology.model import Label, Methodology
 from ._responsibility_files import (
     PLACEHOLDERS,
     fill_template,
+    placeholders,
     read_cascade,
     read_responsibilities,
 )
@@ -105,16 +106,28 @@ class Responsibility:
     line: int | None = None
     row: int | None = None
 
-    def render(self, fields: Mapping[str, Mapping[str, str]]) -> tuple[tuple[str, str], ...]:
+    def render(
+        self,
+        fields: Mapping[str, Mapping[str, str]],
+        absent: Set[str] = frozenset(),
+        instead: tuple[str, str] | None = None,
+    ) -> tuple[tuple[str, str], ...]:
         """The remedy templates filled in: ((vi, en), ...).
 
         ``fields`` maps each language (``"vi"``, ``"en"``) to the values of the
         :data:`PLACEHOLDERS` (``gaps`` builds them from a gap with ``Gap.template_fields``).
         Placeholders are replaced as text: no Python formatting runs (a template with a format
         spec is refused when its file is read, and here with a ``ValueError``).
+        A template that uses a placeholder of ``absent`` (a step the rule does not give) is
+        replaced by ``instead`` (vi, en), said once, so that no remedy prints a placeholder.
         """
-        out = []
+        out: list[tuple[str, str]] = []
         for tpl in self.remedies:
+            used = set(placeholders(tpl.vi)) | set(placeholders(tpl.en or ""))
+            if instead is not None and used & absent:
+                if instead not in out:
+                    out.append(instead)
+                continue
             vi = fill_template(tpl.vi, fields["vi"])
             en = fill_template(tpl.en or tpl.vi, fields["en"])
             out.append((vi, en))

@@ -259,6 +259,11 @@ class CardSet:
                     results.append(NodeResult(node, 0.0, node.max, 0.0, True, na_policy=policy))
                 else:
                     cl = CLAMP_CODES[clamped[j]]
+                    out: tuple[str, ...] = ()
+                    if not missing[j] and (
+                        not math.isnan(shared[j]) or (a is not None and a != node.max)
+                    ):
+                        out = self._left_out(i, code)
                     results.append(
                         NodeResult(
                             node,
@@ -270,6 +275,7 @@ class CardSet:
                             shared=None if math.isnan(shared[j]) else shared[j],
                             missing=missing[j],
                             missing_policy=mpolicy if missing[j] else None,
+                            left_out=out,
                         )
                     )
                 continue
@@ -333,3 +339,16 @@ class CardSet:
         return ScoreCard(
             m, self.units[i], tuple(results), self.periods[i], self.unit_types[i], self.upto
         )
+
+    def _left_out(self, i: int, code: str) -> tuple[str, ...]:
+        """Why leaves below ``code`` were left out of unit ``i``'s maximum: not applicable,
+        and/or no input (the missing policy ``exclude``)."""
+        pos = self.plan.position
+        res = self._res
+        na = missing = False
+        for leaf in self.plan.methodology.leaves(code):
+            j = pos[leaf.code]
+            if res.dropped[j, i]:
+                na |= bool(res.na[j, i])
+                missing |= bool(res.missing[j, i])
+        return (("not_applicable",) if na else ()) + (("missing",) if missing else ())

@@ -70,8 +70,23 @@ class Band:
     def __str__(self) -> str:
         return self.text()
 
-    def describe(self, lang: str = "vi", unit: str = "") -> str:
-        """Human words for the band: 'from 80 % to under 100 %'."""
+    def whole(self) -> tuple[float, float] | None:
+        """The first and last whole numbers in the band (infinite edges stay infinite), or None
+        when it holds none: ``[1, 2]`` and ``(0, 3)`` both give ``(1, 2)``."""
+        lo = self.lo
+        if math.isfinite(lo):
+            lo = float(math.ceil(lo)) if self.lo_inclusive else float(math.floor(lo) + 1)
+        hi = self.hi
+        if math.isfinite(hi):
+            hi = float(math.floor(hi)) if self.hi_inclusive else float(math.ceil(hi) - 1)
+        return None if lo > hi else (lo, hi)
+
+    def describe(self, lang: str = "vi", unit: str = "", *, integer: bool = False) -> str:
+        """Human words for the band: 'from 80 % to under 100 %'. With ``integer=True`` (a count)
+        the band speaks of whole numbers: ``[0, 1)`` is '0', ``[1, 2]`` 'from 1 to 2',
+        ``[3, ∞)`` '3 or more' (``unit`` then names what is counted: ' văn bản')."""
+        if integer and (w := self.whole()) is not None:
+            return _describe_whole(w[0], w[1], lang, unit)
         u = unit
         lo = fmt(self.lo, lang) + u
         hi = fmt(self.hi, lang) + u
@@ -111,12 +126,12 @@ class Band:
         if self.lo > x or (self.lo == x and not self.lo_inclusive):
             edge = self.lo
             if self.lo_inclusive:
-                return max(edge, lo), ">="
+                return max(float(math.ceil(edge)) if integer else edge, lo), ">="
             v = math.floor(edge) + 1.0 if integer else math.nextafter(edge, INF)
             return v, ">"
         edge = self.hi
         if self.hi_inclusive:
-            return min(edge, hi), "<="
+            return min(float(math.floor(edge)) if integer else edge, hi), "<="
         v = math.ceil(edge) - 1.0 if integer else math.nextafter(edge, -INF)
         return v, "<"
 
@@ -148,6 +163,18 @@ class Band:
         if lo < hi:
             return True
         return lo == hi and lo_inc and hi_inc
+
+
+def _describe_whole(lo: float, hi: float, lang: str, unit: str) -> str:
+    a, b = fmt(lo, lang) + unit, fmt(hi, lang) + unit
+    vi = lang == "vi"
+    if lo == hi:
+        return a
+    if hi == INF:
+        return f"từ {a} trở lên" if vi else f"{a} or more"
+    if lo == -INF:
+        return f"không quá {b}" if vi else f"at most {b}"
+    return f"từ {fmt(lo, lang)} đến {b}" if vi else f"{fmt(lo, lang)} to {b}"
 
 
 def parse_band(text: str) -> Band:

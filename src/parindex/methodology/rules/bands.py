@@ -102,22 +102,35 @@ class BandsRule(Rule):
     def input_suffix(self) -> str:
         return self.input.suffix
 
+    def counted(self, lang: str) -> str:
+        """What a count input counts, after a number (" văn bản"), from the input's label;
+        empty for an input that is not whole numbers or has no label."""
+        inp = self.input
+        if not inp.integer or inp.label is None:
+            return ""
+        return " " + str(inp.label.text(lang))
+
+    def describe_band(self, i: int, lang: str) -> str:
+        """Band ``i`` in words; a count's bands speak of whole numbers ("0 văn bản",
+        "từ 1 đến 2 văn bản"), never of "dưới 1"."""
+        unit = unit_text(self.input.suffix, lang) + self.counted(lang)
+        return self.bands[i].describe(lang, unit, integer=self.input.integer)
+
     def explain(self, result: Explained, lang: str) -> str:
         if result.band is None:
             return super().explain(result, lang)
         vi = lang == "vi"
-        unit = unit_text(self.input.suffix, lang)
-        band = self.bands[result.band].describe(lang, unit)
+        unit = unit_text(self.input.suffix, lang) + self.counted(lang)
+        band = self.describe_band(result.band, lang)
         val = fmt(float(result.value), lang) + unit
         return (
             f"Giá trị {val} thuộc khoảng {band}: " if vi else f"value {val} is in the band {band}: "
         ) + points_text(result.points, result.node.max, lang)
 
     def guide(self, node: Node, reserved: str = "") -> str:
-        u = self.input.suffix
         return "; ".join(
-            f"{b.describe('vi', u).capitalize()}: {fmt(p)} điểm"
-            for b, p in zip(self.bands, self.points, strict=True)
+            f"{_capital(self.describe_band(i, 'vi'))}: {fmt(p)} điểm"
+            for i, p in enumerate(self.points)
         )
 
     def how_to_enter(self, node: Node) -> str:
@@ -137,6 +150,10 @@ class BandsRule(Rule):
             if p > current + TOL and b.reachable(inp.min, inp.max, inp.integer):
                 v, bound = b.nearest(x, inp.min, inp.max, inp.integer)
                 thr = b.lo if bound in (">=", ">") else b.hi
+                if inp.integer:  # a count: the whole number itself, "= 0" for a one-number band
+                    w = b.whole()
+                    bound = "=" if w is not None and w[0] == w[1] else _WHOLE_BOUND[bound]
+                    thr = v
                 cands.append((p, abs(v - x), v, bound, thr))
         if not cands:
             return []
@@ -161,16 +178,39 @@ class BandsRule(Rule):
         }
 
 
+#: a strict bound on whole numbers is the inclusive one at the whole number past the edge
+_WHOLE_BOUND = {">": ">=", ">=": ">=", "<": "<=", "<=": "<="}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _check_coverage(sub: yamlio.Reader, inp: NumberInput, bands: list[Band]) -> None:
-    """Every value the input may take must fall in some band."""
+    """Every value the input may take must fall in some band: every number, or for an input of
+    whole numbers every whole number (so ``[0, 0]``, ``[1, 2]``, ``[3, ∞)`` cover a count)."""
     edges = sorted({inp.min, inp.max, *(b.lo for b in bands), *(b.hi for b in bands)})
     points = [e for e in edges if inp.min <= e <= inp.max and math.isfinite(e)]
-    mids = [(a + b) / 2 for a, b in itertools.pairwise(points)]
-    if not math.isfinite(inp.min):
-        mids.append(points[0] - 1 if points else 0.0)
-    if not math.isfinite(inp.max):
-        mids.append(points[-1] + 1 if points else 0.0)
-    for x in points + mids:
+    if inp.integer:
+        # between two edges every whole number falls in the same bands: try the whole numbers
+        # next to each edge
+        near = {float(k) for e in points for k in (math.floor(e) - 1, math.floor(e) + 1)}
+        near |= {e for e in points if e == int(e)}
+        if not math.isfinite(inp.min) or not math.isfinite(inp.max):
+            near |= (
+                {float(math.floor(points[0]) - 2), float(math.floor(points[-1]) + 2)}
+                if points
+                else {0.0}
+            )
+        checks = sorted(near)
+    else:
+        mids = [(a + b) / 2 for a, b in itertools.pairwise(points)]
+        if not math.isfinite(inp.min):
+            mids.append(points[0] - 1 if points else 0.0)
+        if not math.isfinite(inp.max):
+            mids.append(points[-1] + 1 if points else 0.0)
+        checks = points + mids
+    for x in checks:
         if inp.min <= x <= inp.max and not any(b.contains(x) for b in bands):
             sub.fail(
                 f"rule: the value {fmt(x, 'en')} falls in none of the bands "
