@@ -96,15 +96,16 @@ def test_bands_with_explicit_edges(transform: object) -> None:
     assert [parindex.score(m, {"1": x}).points for x in (30, 29.9, 20, 19.99)] == [1, 0.5, 0.5, 0]
 
 
-def test_ambiguous_range_edge_goes_to_the_band_that_does_not_claim_it() -> None:
-    # "trên 90%" excludes 90, so "70% - 90%" keeps 90: [70, 90]
+def test_range_edge_kept_as_written_unless_another_line_claims_it() -> None:
+    # "trên 90%" excludes 90, so "70% - 90%" keeps 90 as written: [70, 90]
     g = parse_guide(BANDS_PLAN, 2)
-    assert g.rule is not None
+    assert g.rule is not None and g.ambiguous == ()
     assert [b["range"] for b in g.rule["bands"]] == ["(90, 100]", "[70, 90]", "[0, 70)"]
-    # "từ 90%" includes 90, so "70% - 90%" must stop below it: [70, 90)
+    # "từ 90%" also claims 90: which band owns it is not written, so no rule is guessed
     g = parse_guide(BANDS_PLAN.replace("Trên 90% kế hoạch", "Từ 90%"), 2)
-    assert g.rule is not None
-    assert [b["range"] for b in g.rule["bands"]] == ["[90, 100]", "[70, 90)", "[0, 70)"]
+    assert g.rule is None and g.reason == "a band edge two lines both claim"
+    assert g.ambiguous == ("90% is claimed by '70% - 90%: 1 điểm' and 'Từ 90%: 2 điểm'",)
+    assert g.unparsed == g.lines == ("Từ 90%: 2 điểm", "70% - 90%: 1 điểm", "Dưới 70%: 0 điểm")
 
 
 def test_proportional_inside_a_band() -> None:

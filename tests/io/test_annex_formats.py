@@ -107,7 +107,7 @@ RULES = {
     "I.3": "proportional",
     "II.1.1": "levels",
     "II.1.2": "bands",
-    "II.1.3": "bands",
+    "II.1.3": "points",  # an edge two lines claim: kept as text, not guessed
     "II.1.4": "points",
     "II.1.5": "deductions",
     "II.2.1": "levels",
@@ -160,10 +160,7 @@ nodes:
             label: f
             max: 2
             rule: {kind: bands, input: {unit: percent}, bands: [{range: "(90, 100]", points: 2}, {range: "[70, 90]", points: 1}, {range: "[0, 70)", points: 0}]}
-          - code: II.1.3
-            label: g
-            max: 1
-            rule: {kind: bands, input: {unit: percent}, bands: [{range: "[90, 100]", points: 1}, {range: "[70, 90)", points: 0.5}, {range: "[0, 70)", points: 0}]}
+          - {code: II.1.3, label: g, max: 1, rule: {kind: points}}
           - {code: II.1.4, label: h, max: 0.3, rule: {kind: points}}
           - code: II.1.5
             label: i
@@ -186,7 +183,7 @@ ANSWERS: dict[str, Any] = {
     "I.3": 70,
     "II.1.1": "ban_hanh_khong_kip_thoi",
     "II.1.2": 90,
-    "II.1.3": 90,
+    "II.1.3": 1,  # the person reads the guide (90% beside "từ 90% trở lên") and gives 1
     "II.1.4": 0.2,
     "II.1.5": {"bao_cao_cham": 1, "bao_cao_khong_gui": 1},
     "II.2.1": "dat_yeu_cau",
@@ -301,6 +298,13 @@ def check_draft(d: AnnexDraft, *, pages_cut_rows: bool = False) -> None:
     ]
     (a,) = d.ambiguous
     assert "node II.1.3: 90% is claimed by 'Từ 70% - 90%: 0,5' and 'Từ 90% trở lên: 1'" in a
+    # ... and not guessed: no rule, no 'status: inferred', the guide kept word for word
+    data = yaml.safe_load(d.text)
+    (part,) = (n for n in data["nodes"] if n["code"] == "II")
+    leaf = part["children"][0]["children"][2]
+    assert leaf["code"] == "II.1.3" and "rule" not in leaf and "status" not in leaf
+    assert leaf["note"] == "Từ 90% trở lên: 1\nTừ 70% - 90%: 0,5\nDưới 70%: 0"
+    assert part["children"][0]["children"][0]["evidence"] == "Kế hoạch CCHC năm"
     reasons = [s.reason for s in d.skipped]
     assert reasons.count("header row") == 1 and reasons.count("repeated header row") == 1
     assert "column numbers row" in reasons and "total row" in reasons
@@ -337,7 +341,11 @@ def same_scores(m: parindex.Methodology) -> None:
         assert a[code].points == b[code].points, code
     assert m["II.1.1"].status == "inferred" and m["II.1.1"].note is not None
     assert "Hướng dẫn chấm điểm: Ban hành kịp thời: 1" in m["II.1.1"].note
-    assert "Tài liệu kiểm chứng: Kế hoạch CCHC năm" in m["II.1.1"].note
+    assert m["II.1.1"].evidence == "Kế hoạch CCHC năm" and "kiểm chứng" not in m["II.1.1"].note
+    assert m["II.1.2"].evidence == "Báo cáo CCHC năm" and m["II.1"].evidence is None
+    # the edge two lines claim: no rule, the guide word for word in the note, not 'inferred'
+    assert m["II.1.3"].rule is None or m["II.1.3"].rule.kind == "points"
+    assert m["II.1.3"].note == "Từ 90% trở lên: 1\nTừ 70% - 90%: 0,5\nDưới 70%: 0"
     assert m["I"].method == "sipas" and m["II"].method == "appraisal"
 
 

@@ -202,3 +202,41 @@ def test_dates_stay_text_and_no_yes_is_not_a_boolean() -> None:
     )
     m = load_text(text, file="x.yaml")
     assert [lv.code for lv in m["1"].rule.levels] == ["yes", "no"]  # type: ignore[union-attr]
+
+
+EVIDENCE = """
+- code: "1"
+  label: a
+  max: 10
+  method: appraisal
+  note: Theo kế hoạch năm
+  evidence: "Kế hoạch CCHC năm; báo cáo kết quả"
+"""
+
+
+def test_evidence_is_read_shown_and_left_out_of_the_score() -> None:
+    from parindex.io.workbook.texts import guide_text
+    from parindex.methodology.fingerprint import fingerprint
+    from parindex.methodology.pages import page
+
+    m = make(EVIDENCE)
+    assert m["1"].evidence == "Kế hoạch CCHC năm; báo cáo kết quả" and m["1"].note is not None
+    assert "Tài liệu kiểm chứng: Kế hoạch CCHC năm; báo cáo kết quả" in guide_text(m["1"])
+    assert "- 1: Kế hoạch CCHC năm; báo cáo kết quả" in page(m)
+    without = make(EVIDENCE.replace('  evidence: "Kế hoạch CCHC năm; báo cáo kết quả"\n', ""))
+    assert without["1"].evidence is None and "Tài liệu kiểm chứng" not in page(without)
+    assert fingerprint(m) == fingerprint(without)
+
+
+def test_evidence_is_text() -> None:
+    e = err(
+        full('  - code: "1"\n    label: a\n    max: 10\n    method: appraisal\n    evidence: [a]\n')
+    )
+    assert e.code == "1" and "evidence" in str(e)
+
+
+def test_evidence_is_in_the_json_schema() -> None:
+    from parindex.methodology import json_schema
+
+    node = json_schema()["$defs"]["node"]["properties"]
+    assert node["evidence"] == {"type": "string"}

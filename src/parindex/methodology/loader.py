@@ -183,6 +183,7 @@ class _Builder:
             status = n.opt("status", read_status, inherited["status"])
             source = n.opt("source", yamlio.text)
             note = n.opt("note", yamlio.text)
+            evidence = n.opt("evidence", yamlio.text)
             role = n.opt("role", choice(ROLES), "regular")
             aggregate = n.opt("aggregate", choice(AGGREGATES), "sum")
             counts = n.opt("counts", _read_counts)
@@ -204,6 +205,7 @@ class _Builder:
                 "status": status,
                 "source": source,
                 "note": note,
+                "evidence": evidence,
                 "role": role,
                 "aggregate": aggregate,
                 "counts": counts,
@@ -469,6 +471,7 @@ def _validate_tree(
             status=info["status"],
             source=info["source"],
             note=info["note"],
+            evidence=info["evidence"],
             role=info["role"],
             aggregate=info["aggregate"],
             rule=info["rule"],

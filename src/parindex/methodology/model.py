@@ -116,6 +116,7 @@ class Node:
     status: Status = "confirmed"
     source: str | None = None
     note: str | None = None
+    evidence: str | None = None  # the documents that prove it (tài liệu kiểm chứng), in Vietnamese
     role: Role = "regular"
     aggregate: Aggregate = "sum"
     rule: Rule | None = None

@@ -74,6 +74,10 @@ def page(m: Any) -> str:
                 rule = f"{n.role} {rule}".strip()
             indent = "&nbsp;&nbsp;" * (n.depth - 1)
             lines.append(f"| {indent}{n.code} | {label} | {mx} | {method} | {rule} | {n.status} |")
+        evidence = [n for n in m.walk() if n.evidence]
+        if evidence:
+            lines += ["", "## Tài liệu kiểm chứng / evidence", ""]
+            lines += [f"- {n.code}: {n.evidence}" for n in evidence]
     else:
         lines += [
             "",

@@ -3,10 +3,12 @@
 :func:`read_annex` reads an annex file (:mod:`.rows`, :mod:`.parse`), turns each leaf's guide
 into a rule where its shape is clear (:mod:`.guide`) and writes the draft. Each leaf whose rule
 was derived from its guide says ``status: inferred`` and keeps the guide word for word in its
-``note`` (with the evidence column, "Tài liệu kiểm chứng"); a guide not understood stays as
-text on a leaf scored with points given directly. :meth:`AnnexDraft.report` prints the review
-list: maxima that do not add up (with the difference), guides not turned into rules, ambiguous
-band edges, things to check in the rules made, and every source row skipped, with the reason.
+``note``; a guide not understood, or whose band edge two lines both claim, stays as text in the
+``note`` of a leaf scored with points given directly. The evidence column ("Tài liệu kiểm
+chứng") goes into each node's ``evidence``. :meth:`AnnexDraft.report` prints the review list:
+maxima that do not add up (with the difference), guides not turned into rules, band edges two
+lines both claim (with the lines), things to check in the rules made, and every source row
+skipped, with the reason.
 """
 
 from __future__ import annotations
@@ -54,14 +56,14 @@ class AnnexDraft:
     text: str  # the YAML file
     rows: tuple[AnnexRow, ...]
     rules: Mapping[str, str]  # leaf code -> rule kind made from its guide
-    unparsed: tuple[GuideIssue, ...]  # guides kept as text on a points leaf (in 'note')
+    unparsed: tuple[GuideIssue, ...]  # guides not understood, kept as text on a points leaf
     checks: tuple[str, ...]  # things to check in rules that were made
     problems: tuple[str, ...]  # why the draft does not load yet ('' when it does)
     methodology: Methodology | None = attrs.field(default=None, eq=False, repr=False)
     file: str | None = None
     skipped: tuple[SkippedRow, ...] = ()  # source rows that are not nodes, with the reason
     sums: tuple[str, ...] = ()  # maxima that do not add up, with the difference
-    ambiguous: tuple[str, ...] = ()  # band edges two guide lines both claim
+    ambiguous: tuple[str, ...] = ()  # band edges two guide lines both claim (kept as text too)
     source_rows: tuple[int, ...] = ()  # every non-empty row of the source
 
     @property
@@ -108,7 +110,10 @@ class AnnexDraft:
             )
             out.extend("  - " + g.text() for g in self.unparsed)
         if self.ambiguous:
-            out.append("ambiguous band edges (given to one band; check against the decision):")
+            out.append(
+                "ambiguous band edges (no rule made, the guide kept as text on a points leaf: "
+                "say which band owns the edge, as the decision does):"
+            )
             out.extend("  - " + a for a in self.ambiguous)
         if self.checks:
             out.append("to check:")
@@ -178,9 +183,13 @@ def read_annex(
     ambiguous: list[str] = []
     sums: list[str] = []
 
-    def note(*parts: str | None) -> str | None:
+    def texts(d: dict[str, Any], r: AnnexRow, *parts: str | None) -> None:
+        """The node's note (the guide, the remark) and its evidence column."""
         text = "\n".join(p for p in parts if p)
-        return text or None
+        if text:
+            d["note"] = text
+        if r.evidence:
+            d["evidence"] = r.evidence
 
     def node(r: AnnexRow) -> dict[str, Any]:
         d: dict[str, Any] = {"code": r.code}
@@ -190,7 +199,6 @@ def read_annex(
             d["max"] = r.max
         if r.method is not None:
             d["method"] = r.method
-        evidence = f"Tài liệu kiểm chứng: {r.evidence}" if r.evidence else None
         where = r.place()
         if not children:
             g = parse_guide(r.guide, r.max)
@@ -199,9 +207,7 @@ def read_annex(
                     d["min"] = g.min
                 d["status"] = "inferred"
                 guide = r.guide.strip() if r.guide else None
-                text = note(f"Hướng dẫn chấm điểm: {guide}" if guide else None, evidence, r.remark)
-                if text:
-                    d["note"] = text
+                texts(d, r, f"Hướng dẫn chấm điểm: {guide}" if guide else None, r.remark)
                 d["rule"] = dict(g.rule)
                 rules[r.code] = str(g.rule["kind"])
                 if g.check:
@@ -212,24 +218,24 @@ def read_annex(
                         f"{where}, node {r.code}: sub-items that add up to the maximum, scored "
                         f"with points given directly: {shown}"
                     )
-                ambiguous.extend(f"{where}, node {r.code}: {a}" for a in g.ambiguous)
             else:
                 guide_text = None
                 if r.guide is not None:
                     guide_text = clean(r.guide) if "\n" not in r.guide else r.guide.strip()
-                    unparsed.append(
-                        GuideIssue(r.code, r.row, g.unparsed or g.lines, g.reason or "", r.where)
-                    )
-                text = note(guide_text, evidence, r.remark)
-                if text:
-                    d["note"] = text
+                    if g.ambiguous:  # not guessed: a person says which band owns the edge
+                        ambiguous.extend(f"{where}, node {r.code}: {a}" for a in g.ambiguous)
+                    else:
+                        unparsed.append(
+                            GuideIssue(
+                                r.code, r.row, g.unparsed or g.lines, g.reason or "", r.where
+                            )
+                        )
+                texts(d, r, guide_text, r.remark)
                 rules[r.code] = "points"
                 if r.max is None:
                     checks.append(f"{where}, node {r.code}: the maximum is not given (max: null)")
         else:
-            text = note(clean(r.guide) if r.guide else None, evidence, r.remark)
-            if text:
-                d["note"] = text
+            texts(d, r, clean(r.guide) if r.guide else None, r.remark)
             maxima = [c.max for c in children]
             if r.max is not None and all(x is not None for x in maxima):
                 total = math.fsum(x for x in maxima if x is not None)
@@ -297,7 +303,7 @@ def read_annex(
     }
     header = (
         f"# DRAFT imported from {_safe.clean(src, newlines=False)} by parindex import-annex.\n"
-        f"# {len(unparsed)} scoring guide(s) could not be turned into rules: they are kept as text in\n"
+        f"# {len(unparsed) + len(ambiguous)} scoring guide(s) could not be turned into rules: they are kept as text in\n"
         "# 'note' on leaves scored with points given directly. Finish them, check every number\n"
         "# against the decision, then set 'status'.\n"
     )

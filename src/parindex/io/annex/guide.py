@@ -14,9 +14,10 @@ guide lines                                       rule
 
 Decimal commas, non-breaking spaces and both Unicode normalisations (NFC, NFD) are accepted.
 Nothing is guessed: a band set that leaves a gap or overlaps, a level worth more than the
-maximum, or a single level, is reported instead of being "repaired"; an edge written without
-saying which side owns it ("70% - 90%") is given to the band that does not already claim it and
-flagged for a person to check.
+maximum, or a single level, is reported instead of being "repaired". An edge written without
+saying which side owns it ("70% - 90%") is kept as written when no other line claims it; when
+another line does ("từ 90% trở lên"), no rule is made and the conflicting lines are reported
+(:attr:`GuideParse.ambiguous`) for a person to say which band owns the edge.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ class GuideParse:
     reason: str | None = None  # why no rule was made
     check: str | None = None  # something a person should check in the rule that was made
     parts: tuple[tuple[str, float], ...] = ()  # sub-items that add up to the maximum
-    ambiguous: tuple[str, ...] = ()  # band edges two lines both claim (given to one, to check)
+    ambiguous: tuple[str, ...] = ()  # band edges two lines both claim (no rule is made)
 
 
 _PTS = re.compile(rf"^(?P<head>.*?)\s*[:：]?\s*(?P<pts>{_NUM})\s*(?:điểm|đ)\.?$", re.I)
@@ -330,15 +331,20 @@ def _bands(
     for b, p, line in bands:
         lo, hi, li, hinc, amb = b
         claim = [o_line for o, _, o_line in bands if o is not b and contains(o, hi)]
-        if amb and claim:
-            hinc = False  # "70-90%" next to "từ 90%": 90 belongs to the other band
-            ambiguous.append(
-                f"{num_text(hi)}% is claimed by {line!r} and {claim[0]!r}; it was given to "
-                "the second: check against the decision"
-            )
+        if amb and claim:  # "70% - 90%" next to "từ 90%": which band owns 90 is not written
+            ambiguous.append(f"{num_text(hi)}% is claimed by {line!r} and {claim[0]!r}")
+            continue
         if lo > hi or (lo == hi and not (li and hinc)):
             return _no(lines, f"an empty band in {line!r}")
         fixed.append(((lo, hi, li, hinc), p))
+    if ambiguous:
+        return GuideParse(
+            None,
+            lines=lines,
+            unparsed=lines,
+            reason="a band edge two lines both claim",
+            ambiguous=tuple(ambiguous),
+        )
     objs = [(Band(*b), p) for b, p in fixed]
     for i, (a, _) in enumerate(objs):
         for c, _ in objs[i + 1 :]:
@@ -360,7 +366,6 @@ def _bands(
         {"kind": "bands", "input": {"unit": "percent"}, "bands": out},
         min=lo if lo < mn else None,
         lines=lines,
-        ambiguous=tuple(ambiguous),
     )
 
 

@@ -41,7 +41,7 @@ def _sum_guide(n: Node) -> str:
 
 
 def guide_text(n: Node) -> str:
-    """The scoring guide of a node in Vietnamese, from its rule (and its note)."""
+    """The scoring guide of a node in Vietnamese, from its rule (and its note and evidence)."""
     parts: list[str] = []
     if n.is_leaf and n.rule is not None:
         parts.append(n.rule.guide(n, NA_TEXT))
@@ -49,6 +49,8 @@ def guide_text(n: Node) -> str:
         parts.append(_sum_guide(n))
     if n.note:
         parts.append(n.note)
+    if n.evidence:
+        parts.append(f"Tài liệu kiểm chứng: {n.evidence}")
     if n.status != "confirmed":
         parts.append(f"[trạng thái số liệu: {n.status}]")
     return ". ".join(parts)
