@@ -25,7 +25,7 @@ from ..assessment import STAGE_POSITION, STAGES, Assessment, stage_name
 from ..card import ScoreCard
 from ..errors import ParIndexError
 from ..methodology.model import ROOT, Methodology, Node
-from ..methodology.rules import Rule
+from ..methodology.rules import ArrayOutcome, Rule
 from ._common import I64, Bool, Faults, Int, factorise, frozen
 from .aggregate import Results, aggregate_node, not_applicable_leaf
 from .cardset import CardSet, RowIndex
@@ -190,7 +190,13 @@ class _Engine:
 
     def row_index(self) -> RowIndex:
         """Each unit's table rows, sorted by node and stage (for the layers of its card)."""
-        return RowIndex(frozen(self.rows), frozen(self.o_node), frozen(self.row_start))
+        return RowIndex(
+            frozen(self.rows),
+            frozen(self.o_node),
+            frozen(self.row_start),
+            frozen(self.row_points),
+            frozen(self.row_scored),
+        )
 
     # -- pass 1: unit types ------------------------------------------------------------------------
     def _check_unit_types(self) -> None:
@@ -233,6 +239,8 @@ class _Engine:
         self.o_ok = ~unknown[order]
         self.o_leaf = r_leaf[order]
         self.row_start = np.searchsorted(self.o_unit, np.arange(self.U + 1)).astype(np.int64)
+        self.row_points = np.zeros(len(order), np.float64)  # each row's points (layers)
+        self.row_scored = np.zeros(len(order), np.bool_)  # where the rule gave them
 
     # -- pass 3: NA on internal nodes, and what each leaf is covered by -----------------------------
     def _cover_not_applicable(self) -> None:
@@ -327,32 +335,48 @@ class _Engine:
         if not len(grp):  # no unit gives this leaf a value
             return
         rule = leaf_rule(node)
-        values = rule.check_array(_LeafRows(self, self.rows[grp]), node)
+        leaf_rows = _LeafRows(self, self.rows[grp])
+        values = rule.check_array(leaf_rows, node)
         ev = np.flatnonzero(~is_na & has_rows)
         if mx is not None:
             res.adjusted[j][ev] = mx
+        if rule.needs_max() and mx is None:
+            self.faults.flag(ev, self._leaf_error(node, rule, dec))
+            return
+        # every row of the leaf at once: the deciding ones give the points, and the others the
+        # points of the earlier stages that the cards show (layers)
+        out = rule.evaluate_array(values, node.min, mx)
+        scored = leaf_rows.live & ~out.bad
+        if out.fallback is not None:
+            scored &= ~out.fallback  # (a fallback's layer points are the rule's scalar call)
+        self.row_points[grp] = out.points
+        self.row_scored[grp] = scored
         if len(ev):
             pos = np.searchsorted(grp, dec[ev])  # the deciding rows among this leaf's rows
-            self._evaluate_leaf(res, j, node, rule, ev, rule.select(values, pos), dec)
+            self._evaluate_leaf(res, j, node, rule, ev, out, pos, dec)
 
     def _evaluate_leaf(
-        self, res: Results, j: int, node: Node, rule: Rule, ev: I64, values: Any, dec: I64
+        self,
+        res: Results,
+        j: int,
+        node: Node,
+        rule: Rule,
+        ev: I64,
+        out: ArrayOutcome,
+        pos: I64,
+        dec: I64,
     ) -> None:
-        """The points of leaf ``j`` for the units ``ev`` that give it a value."""
-        error = self._leaf_error(node, rule, dec)
-        if rule.needs_max() and node.max is None:
-            self.faults.flag(ev, error)
-            return
-        out = rule.evaluate_array(values, node.min, node.max)
-        self.faults.flag(ev[out.bad], error)
-        res.points[j, ev] = out.points
-        res.raw[j, ev] = out.raw
+        """The points of leaf ``j`` for the units ``ev`` that give it a value, from the outcome
+        ``out`` of the leaf's rows (the deciding row of unit ``ev[k]`` is ``pos[k]``)."""
+        self.faults.flag(ev[out.bad[pos]], self._leaf_error(node, rule, dec))
+        res.points[j, ev] = out.points[pos]
+        res.raw[j, ev] = out.raw[pos]
         if out.clamped is not None:
-            res.clamped[j, ev] = out.clamped
+            res.clamped[j, ev] = out.clamped[pos]
         if out.band is not None:
-            res.band[j, ev] = out.band
+            res.band[j, ev] = out.band[pos]
         if out.fallback is not None:
-            res.fallback[j, ev] = out.fallback
+            res.fallback[j, ev] = out.fallback[pos]
 
     def _leaf_error(self, node: Node, rule: Rule, dec: I64) -> Callable[[], BaseException]:
         """The error of the one unit (raising mode) whose value the rule of a leaf refuses."""
