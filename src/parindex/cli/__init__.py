@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..errors import ParIndexError
@@ -121,7 +121,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cards_csv(cards: Sequence[Any], lang: str) -> str:
+def _cards_csv(cards: Iterable[Any], lang: str) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(
@@ -162,13 +162,16 @@ def _cards_csv(cards: Sequence[Any], lang: str) -> str:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from ..engine import score
+    from ..engine import score_many
 
     m = _common.methodology(args.methodology)
-    cards = [
-        score(m, a, upto=args.upto, missing=args.missing)
-        for a in _common.read_inputs(args.assessments, methodology=m)
-    ]
+    # one run of the engine over every unit; each card is built as it is printed
+    cards = score_many(
+        m,
+        _common.read_inputs(args.assessments, methodology=m),
+        upto=args.upto,
+        missing=args.missing,
+    )
     if args.format == "json":
         print(json.dumps([c.to_dict() for c in cards], ensure_ascii=False, indent=1))
     elif args.format == "csv":
