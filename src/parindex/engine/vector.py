@@ -314,6 +314,8 @@ class _Engine:
         self.table_rows_by_node = self.rows[self.by_node]
         self.unit_by_node = self.o_unit[self.by_node]
         self.live_by_node = ~self.o_na[self.by_node]
+        self.num_by_node = self.table.row_num[self.table_rows_by_node]
+        self.isnum_by_node = self.table.row_isnum[self.table_rows_by_node]
         self.points_by_node = np.zeros(len(self.by_node), np.float64)  # each row's points
         self.scored_by_node = np.zeros(len(self.by_node), np.bool_)  # where the rule gave them
 
@@ -434,12 +436,14 @@ class _LeafRows:
         self.rows = engine.table_rows_by_node[lo:hi]
         self.units = engine.unit_by_node[lo:hi]
         self.live = engine.live_by_node[lo:hi]
+        self.num = engine.num_by_node[lo:hi]
+        self.isnum = engine.isnum_by_node[lo:hi]
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def numbers(self) -> tuple[Any, Bool]:
-        return self.table.row_num[self.rows].copy(), self.table.row_isnum[self.rows]
+        return self.num.copy(), self.isnum
 
     def texts(self, idx: I64) -> tuple[I64, Sequence[str]]:
         return self.table.row_text[self.rows[idx]], self.table.texts
