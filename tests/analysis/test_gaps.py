@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import parindex
+from parindex.analysis import whatif
 from parindex.analysis.gaps import gaps, steps_for
 from parindex.analysis.whatif import assessment_of
 from tests.conftest import make
@@ -227,3 +228,25 @@ def test_proportional_outside_its_band_and_formula_without_whole_numbers() -> No
     )
     with pytest.raises(parindex.ParIndexError, match="leaf items"):
         steps_for(card, "")
+
+
+def test_gaps_score_every_target_in_one_run(
+    card_a: parindex.ScoreCard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the what-if variants of all the items go through the engine together, not one per target
+    calls: list[int] = []
+    real = whatif.score_many
+
+    def counting(m, assessments, **kw):  # type: ignore[no-untyped-def]
+        calls.append(len(assessments))
+        return real(m, assessments, **kw)
+
+    monkeypatch.setattr(whatif, "score_many", counting)
+    report = gaps(card_a)
+    targets = sum((g.next is not None) + (g.full is not None) for g in report)
+    assert targets > 2 and calls == [targets]
+    for g in report:
+        for step in (g.next, g.full):
+            if step is not None:
+                after = whatif.rescore(card_a, {g.code: step.value})
+                assert step.total_gain == (after.points or 0) - (card_a.points or 0)
