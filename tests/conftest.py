@@ -6,9 +6,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from parindex.methodology.loader import load_text
 from parindex.methodology.model import Methodology
+
+# Hypothesis checks properties, not speed: on a shared two-core machine a single example may take
+# longer than the default 200 ms deadline, so the deadline is off (speed lives in benchmarks/).
+settings.register_profile("parindex", deadline=None)
+settings.load_profile("parindex")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "docs" / "examples"

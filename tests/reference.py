@@ -42,7 +42,9 @@ def score(
     ``assessment`` is an :class:`Assessment` or, for the simple case, a mapping ``{code: value}``
     (taken as the self-assessment). ``upto`` scores as of a stage (e.g. ``"self"`` for the
     self-assessed score). ``missing`` overrides the methodology's policy for leaves without input:
-    ``"zero"`` scores them 0 and lists them on the card; ``"block"`` raises.
+    ``"zero"`` scores them 0 and lists them on the card; ``"block"`` raises; ``"exclude"``
+    leaves them out of the maximum like items that do not apply (dropped, or shared under
+    ``not_applicable: share``; never counted as earned).
     """
     m = methodology
     a = as_assessment(assessment, unit)
@@ -52,18 +54,22 @@ def score(
     inputs = resolve(m, a, upto)
     if policy == "block":
         require_inputs(inputs, a.unit)
-    results = _evaluate(m, inputs, a.unit)
+    results = _evaluate(m, inputs, a.unit, policy)
     return ScoreCard(m, a.unit, tuple(results[c] for c in m.nodes), a.period, a.unit_type, upto)
 
 
-def _evaluate(m: Methodology, inputs: Mapping[str, LeafInput], unit: str) -> dict[str, NodeResult]:
+def _evaluate(
+    m: Methodology, inputs: Mapping[str, LeafInput], unit: str, policy: str
+) -> dict[str, NodeResult]:
     na_policy = m.not_applicable
     res: dict[str, NodeResult] = {}
     red: dict[str, float] = {}  # maximum removed by dropped items below (drop policy)
     dropped: dict[str, bool] = {}
+    excluded: dict[str, bool] = {}  # out of the maximum for want of input (policy exclude)
     order = list(m.nodes)  # pre-order, root first
     for code in reversed(order):
         node = m.nodes[code]
+        excluded[code] = False
         if node.is_leaf:
             li = inputs[code]
             layers = tuple(
@@ -121,8 +127,22 @@ def _evaluate(m: Methodology, inputs: Mapping[str, LeafInput], unit: str) -> dic
                 continue
             red[code] = 0.0
             dropped[code] = False
+            if li.missing and policy == "exclude":
+                if node.max is None:
+                    raise UnknownValueError(
+                        "cannot leave out an item without input whose maximum is not known",
+                        unit=unit,
+                        code=code,
+                    )
+                res[code] = NodeResult(node, 0.0, node.max, 0.0, False, True, missing_policy=policy)
+                red[code] = node.max
+                dropped[code] = True
+                excluded[code] = True
+                continue
             if li.missing:
-                res[code] = NodeResult(node, 0.0, node.max, node.max, False, True)
+                res[code] = NodeResult(
+                    node, 0.0, node.max, node.max, False, True, missing_policy=policy
+                )
                 continue
             assert node.rule is not None
             try:
@@ -157,7 +177,11 @@ def _evaluate(m: Methodology, inputs: Mapping[str, LeafInput], unit: str) -> dic
                     unit=unit,
                     code=code,
                 )
-            res[code] = NodeResult(node, 0.0, node.max, 0.0, True, na_policy=na_policy)
+            if any(excluded[c] for c in regular):
+                res[code] = NodeResult(node, 0.0, node.max, 0.0, False, True, missing_policy=policy)
+                excluded[code] = True
+            else:
+                res[code] = NodeResult(node, 0.0, node.max, 0.0, True, na_policy=na_policy)
             red[code] = node.max
             dropped[code] = True
             continue

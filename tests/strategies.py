@@ -355,7 +355,7 @@ def methodology_data(
         "legal_basis": {"decision": "TEST"},
         "scale": scale,
         "not_applicable": na_policy or rng.choice(NA_POLICIES),
-        "missing": missing or rng.choice(["zero", "zero", "block"]),
+        "missing": missing or rng.choice(["zero", "zero", "block", "exclude"]),
         "nodes": top,
     }
     if rng.random() < 0.5:

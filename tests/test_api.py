@@ -168,7 +168,7 @@ def test_literal_types_hold_the_runtime_values() -> None:
     assert get_args(parindex.TieRule) == tuple(TIE_RULES)
     assert inspect.signature(parindex.rank).parameters["tie"].annotation == "TieRule"
     assert inspect.signature(what_if).parameters["stage"].annotation == "Stage | None"
-    assert get_args(parindex.MissingPolicy) == ("zero", "block")
+    assert get_args(parindex.MissingPolicy) == ("zero", "block", "exclude")
 
 
 @pytest.mark.parametrize("lang", ["fr", "VI", ""])

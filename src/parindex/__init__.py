@@ -38,10 +38,12 @@ from .errors import (
     AnnexError,
     AssessmentError,
     CrosswalkError,
+    ErrorList,
     ExpressionError,
     MethodologyError,
     MissingExtraError,
     NotEncodedError,
+    OutputError,
     ParIndexError,
     ResponsibilityError,
     ScoringError,
@@ -57,10 +59,19 @@ if TYPE_CHECKING:  # the same names as _LAZY below, for type checkers and editor
     from .analysis.whatif import WhatIf, what_if
     from .assessment import NA, STAGES, Assessment, Entry, read_assessments
     from .card import Layer, NodeResult, ScoreCard
-    from .engine import AssessmentTable, CardSet, Plan, compile_plan, score, score_many
+    from .engine import (
+        AssessmentTable,
+        CardSet,
+        Plan,
+        check_assessment,
+        compile_plan,
+        score,
+        score_many,
+    )
     from .methodology.model import Group, Grouping, Label, LegalBasis, Methodology, Node, Rounding
     from .methodology.registry import MethodologyInfo, available, load, load_file
     from .methodology.survey import SurveyMethodology
+    from .schemas import schema
 
 __version__ = "0.1.0"
 
@@ -69,6 +80,8 @@ _LAZY: dict[str, str] = {
     # scoring one unit and many
     "score": ".engine",
     "score_many": ".engine",
+    "check_assessment": ".engine",
+    "schema": ".schemas",
     "compile_plan": ".engine",
     "Plan": ".engine",
     "AssessmentTable": ".engine",
@@ -123,6 +136,7 @@ __all__ = [
     "CrosswalkError",
     "DomainGaps",
     "Entry",
+    "ErrorList",
     "ExpressionError",
     "Gap",
     "GapReport",
@@ -142,6 +156,7 @@ __all__ = [
     "Node",
     "NodeResult",
     "NotEncodedError",
+    "OutputError",
     "ParIndexError",
     "Plan",
     "RankRow",
@@ -164,6 +179,7 @@ __all__ = [
     "WhatIf",
     "__version__",
     "available",
+    "check_assessment",
     "compile_plan",
     "gaps",
     "load",
@@ -171,6 +187,7 @@ __all__ = [
     "present",
     "rank",
     "read_assessments",
+    "schema",
     "score",
     "score_many",
     "what_if",

@@ -56,9 +56,10 @@ Upto = Stage
 NAPolicy = Literal["drop", "share", "earned"]
 NA_POLICIES: tuple[NAPolicy, ...] = ("drop", "share", "earned")
 
-#: What happens to an applicable item with no input.
-MissingPolicy = Literal["zero", "block"]
-MISSING_POLICIES: tuple[MissingPolicy, ...] = ("zero", "block")
+#: What happens to an applicable item with no input: scored 0 (``zero``), an error
+#: (``block``), or left out of the maximum like an item that does not apply (``exclude``).
+MissingPolicy = Literal["zero", "block", "exclude"]
+MISSING_POLICIES: tuple[MissingPolicy, ...] = ("zero", "block", "exclude")
 
 #: How a node counts towards its parent.
 Role = Literal["regular", "bonus", "penalty"]

@@ -150,13 +150,29 @@ def make_entry(value: Any) -> Entry:
         extra = set(value) - {"value", "not_applicable", "note", "evidence"}
         if extra:
             raise AssessmentError(
-                f"unknown keys in an entry: {', '.join(sorted(map(str, extra)))}", value=dict(value)
+                f"unknown keys in an entry: {', '.join(sorted(map(str, extra)))}",
+                value=dict(value),
+                error_code="unknown-keys",
+                params={
+                    "keys": ", ".join(sorted(map(str, extra))),
+                    "allowed": "value, not_applicable, note, evidence",
+                },
             )
-        na = (
-            bool(value.get("not_applicable", False))
-            or value.get("value") is NA
-            or is_na_text(value.get("value"))
-        )
+        flag = value.get("not_applicable", False)
+        if not isinstance(flag, bool):
+            raise AssessmentError(
+                "not_applicable must be true or false",
+                value=flag,
+                error_code="wrong-type",
+                params={"what": "true or false"},
+            )
+        if flag and value.get("value") is not None:
+            raise AssessmentError(
+                "the item is marked not applicable and also has a value; remove one of them",
+                value=value.get("value"),
+                error_code="not-applicable-with-value",
+            )
+        na = flag or value.get("value") is NA or is_na_text(value.get("value"))
         ev = value.get("evidence", ())
         if isinstance(ev, str):
             ev = (ev,)
@@ -167,6 +183,14 @@ def make_entry(value: Any) -> Entry:
             tuple(str(x) for x in ev),
         )
     return Entry(_freeze(value))
+
+
+def entry_at(value: Any, *, unit: str, code: str, stage: str) -> Entry:
+    """:func:`make_entry`, its errors naming the unit, node and stage of the value."""
+    try:
+        return make_entry(value)
+    except AssessmentError as exc:
+        raise exc.with_context(unit=unit or None, code=code, stage=stage) from None
 
 
 def _freeze(value: Any) -> Any:
@@ -194,9 +218,16 @@ class Assessment:
             name = stage_name(st, unit=self.unit)
             if name in frozen:
                 raise AssessmentError("stage given twice", unit=self.unit, stage=name)
-            frozen[name] = MappingProxyType({str(c): make_entry(v) for c, v in entries.items()})
+            frozen[name] = MappingProxyType(
+                {
+                    str(c): entry_at(v, unit=self.unit, code=str(c), stage=name)
+                    for c, v in entries.items()
+                }
+            )
         ordered = {s: frozen[s] for s in STAGES if s in frozen}
         object.__setattr__(self, "stages", MappingProxyType(ordered))
+        if isinstance(self.period, int) and not isinstance(self.period, bool):
+            object.__setattr__(self, "period", str(self.period))  # a period is a text: "2023"
 
     @classmethod
     def from_mapping(
@@ -261,14 +292,30 @@ class Assessment:
         extra = set(data) - allowed
         if extra:
             raise AssessmentError(
-                f"unknown keys in an assessment: {', '.join(sorted(extra))}; allowed: {', '.join(sorted(allowed))}",
+                f"unknown keys in an assessment: {', '.join(sorted(map(str, extra)))}; allowed: {', '.join(sorted(allowed))}",
                 file=file,
                 unit=str(data.get("unit", "")) or None,
+                error_code="unknown-keys",
+                params={
+                    "keys": ", ".join(sorted(map(str, extra))),
+                    "allowed": ", ".join(sorted(allowed)),
+                },
             )
         unit = str(data.get("unit", ""))
         stages = data.get("stages")
         if stages is None:
-            stages = {"self": data.get("values", {})}
+            values = data.get("values", {})
+            if not isinstance(values, Mapping):
+                raise AssessmentError(
+                    "'values' must map each code to its value",
+                    file=file,
+                    unit=unit or None,
+                    value=type(values).__name__,
+                    error_code="wrong-type",
+                    params={"what": "a mapping"},
+                    pointer="/values",
+                )
+            stages = {"self": values}
         elif "values" in data:
             raise AssessmentError(
                 "give either 'values' or 'stages', not both", file=file, unit=unit
@@ -277,7 +324,12 @@ class Assessment:
             isinstance(v, Mapping) for v in stages.values()
         ):
             raise AssessmentError(
-                "'stages' must map each stage to {code: value}", file=file, unit=unit
+                "'stages' must map each stage to {code: value}",
+                file=file,
+                unit=unit,
+                error_code="wrong-type",
+                params={"what": "a mapping"},
+                pointer="/stages",
             )
         try:
             return cls(unit, stages, data.get("period"), data.get("unit_type"))
@@ -446,11 +498,21 @@ def read_assessments(
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise AssessmentError(f"cannot read the file: {exc.strerror}", file=file) from None
+        raise AssessmentError(
+            f"cannot read the file: {exc.strerror}",
+            file=file,
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise AssessmentError(f"not UTF-8 text (byte {exc.start})", file=file) from None
+        raise AssessmentError(
+            f"not UTF-8 text (byte {exc.start})",
+            file=file,
+            error_code="file-not-utf8",
+            params={"byte": exc.start},
+        ) from None
     suffix = p.suffix.lower()
     if suffix == ".csv":
         return _read_csv(text, file)

@@ -12,15 +12,19 @@ from typing import Any
 
 import attrs
 
-from . import _hooks
+from . import __version__, _hooks
 from ._compat import renamed
 from ._text import present, publish_round
 from ._types import Lang, check_lang
 from .errors import ParIndexError
 from .explain import explain
+from .methodology.fingerprint import fingerprint
 from .methodology.model import ROOT, Group, Methodology, Node
 
-__all__ = ["Layer", "NodeResult", "ScoreCard", "present"]
+__all__ = ["CARD_FORMAT_VERSION", "Layer", "NodeResult", "ScoreCard", "present"]
+
+#: The version of the card's dictionary (``ScoreCard.to_dict()``) and of its JSON Schema.
+CARD_FORMAT_VERSION = "1"
 
 
 def present_vi(x: float | None, decimals: int = 2) -> str:
@@ -90,6 +94,10 @@ class NodeResult:
     layers: tuple[Layer, ...] = ()
     note: str | None = None
     evidence: tuple[str, ...] = ()
+    #: zero / exclude, when the node had no input (``missing``)
+    missing_policy: str | None = None
+    #: the period whose value was carried forward to this leaf (``score(..., carry=)``)
+    carried_from: str | None = None
     code: str = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -145,7 +153,17 @@ class NodeResult:
         for key in ("not_applicable", "missing", "fallback"):
             if getattr(self, key):
                 out[key] = True
-        for key in ("stage", "raw", "clamped", "band", "shared", "na_policy", "note"):
+        for key in (
+            "stage",
+            "raw",
+            "clamped",
+            "band",
+            "shared",
+            "na_policy",
+            "note",
+            "missing_policy",
+            "carried_from",
+        ):
             v = getattr(self, key)
             if v is not None:
                 out[key] = v
@@ -267,7 +285,17 @@ class ScoreCard:
     @property
     def missing(self) -> tuple[str, ...]:
         """Leaves that had no input (scored by the missing-input policy)."""
-        return tuple(r.code for r in self.results if r.missing)
+        return tuple(r.code for r in self.results if r.missing and r.node.is_leaf)
+
+    @property
+    def excluded(self) -> tuple[str, ...]:
+        """Leaves left out of the maximum for want of input (missing policy ``exclude``)."""
+        return tuple(r.code for r in self.leaves() if r.missing_policy == "exclude")
+
+    @property
+    def carried(self) -> dict[str, str]:
+        """Leaves whose value was carried forward from an earlier period: code → period."""
+        return {r.code: r.carried_from for r in self.leaves() if r.carried_from is not None}
 
     @property
     def not_applicable(self) -> tuple[str, ...]:
@@ -318,7 +346,10 @@ class ScoreCard:
     def to_dict(self) -> dict[str, Any]:
         g = self.group
         return {
+            "format_version": CARD_FORMAT_VERSION,
+            "library_version": __version__,
             "methodology": self.methodology.id,
+            "methodology_fingerprint": fingerprint(self.methodology),
             "unit": self.unit,
             "period": self.period,
             "unit_type": self.unit_type,
@@ -380,6 +411,8 @@ class ScoreCard:
                     layers=tuple(Layer.from_dict(x) for x in d.get("layers", ())),
                     note=d.get("note"),
                     evidence=tuple(d.get("evidence", ())),
+                    missing_policy=d.get("missing_policy"),
+                    carried_from=d.get("carried_from"),
                 )
             )
         return cls(

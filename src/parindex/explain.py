@@ -16,7 +16,7 @@ from .methodology.rules import PointsRule, points_text
 if TYPE_CHECKING:
     from .card import NodeResult
 
-__all__ = ["explain"]
+__all__ = ["carried_text", "explain", "missing_text"]
 
 _W = {
     "vi": {
@@ -25,6 +25,10 @@ _W = {
         "na_share": "Không áp dụng: điểm được chia cho các tiêu chí cùng cấp",
         "na_earned": "Không áp dụng: tính đủ điểm",
         "missing": "Chưa có số liệu: tính 0 điểm",
+        "missing_exclude": "Chưa có số liệu: bỏ khỏi điểm tối đa",
+        "carried": "tạm tính theo kết quả {period}",
+        "earlier": "kỳ trước",
+        "year": "năm {period}",
         "sum": "Tổng điểm các tiêu chí thành phần",
     },
     "en": {
@@ -33,6 +37,10 @@ _W = {
         "na_share": "Not applicable: its points are shared among the applicable siblings",
         "na_earned": "Not applicable: counted as earned",
         "missing": "No input: scored 0",
+        "missing_exclude": "No input yet: removed from the maximum",
+        "carried": "provisional, carried from {period}",
+        "earlier": "the previous period",
+        "year": "{period}",
         "sum": "Sum of the sub-items",
     },
 }
@@ -70,6 +78,26 @@ def _sum(r: NodeResult, lang: str) -> str:
     return "; ".join(parts)
 
 
+def missing_text(policy: str | None, lang: str = "vi") -> str:
+    """What the missing policy did to an item without input: "Chưa có số liệu: bỏ khỏi điểm tối
+    đa" (``exclude``) or "Chưa có số liệu: tính 0 điểm" (``zero``)."""
+    w = _W[lang if lang in _W else "en"]
+    return w["missing_exclude" if policy == "exclude" else "missing"]
+
+
+def carried_text(period: str, lang: str = "vi") -> str:
+    """How a carried value reads: "tạm tính theo kết quả năm 2024" (a year), "... kỳ trước"
+    (no period known), or with the period as given."""
+    w = _W[lang if lang in _W else "en"]
+    if not period:
+        shown = w["earlier"]
+    elif period.isdigit():
+        shown = w["year"].format(period=period)
+    else:
+        shown = period
+    return w["carried"].format(period=shown)
+
+
 def explain(r: NodeResult, lang: str = "vi") -> str:
     """A sentence a Home Affairs officer can read: why this node has these points."""
     if lang not in _W:
@@ -78,12 +106,14 @@ def explain(r: NodeResult, lang: str = "vi") -> str:
     if r.not_applicable:
         return w["na_" + (r.na_policy or "drop")]
     if r.missing:
-        return w["missing"]
+        return missing_text(r.missing_policy, lang)
     if not r.node.is_leaf:
         return _sum(r, lang)
     rule = r.node.rule or _DIRECT
     text = rule.explain(r, lang) + rule.clamp_note(r, lang)
-    if r.stage is not None:
+    if r.carried_from is not None:
+        text += f" [{carried_text(r.carried_from, lang)}]"
+    elif r.stage is not None:
         st = STAGE_LABELS.get(r.stage, (r.stage, r.stage))
         text += f" [{w['from']} {st[0].lower() if lang == 'vi' else st[1].lower()}]"
     return text

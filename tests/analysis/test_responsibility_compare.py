@@ -156,8 +156,11 @@ def test_stage_comparison(m25: parindex.Methodology) -> None:
         ("2.1", 2.0, True),
     ]
     assert sc.total_cut == 6.5
-    # self-assessed card: survey items have no self value (0): 72.62 + 6.5 − 15.95 − 8.42 − 6.5
-    assert round(sc.self_points or 0, 9) == 48.25 and sc.cut[1].evidence == ("KH-12/2025",)
+    # the self-assessed card compares like with like: it counts the survey results, so it is
+    # the appraised total plus what appraisal cut (72.62 + 6.5; it was 48.25 with the survey
+    # items scored 0)
+    assert round(sc.self_points or 0, 9) == 79.12 and sc.cut[1].evidence == ("KH-12/2025",)
+    assert round((sc.self_points or 0) - (sc.points or 0), 9) == sc.total_cut
 
 
 def test_period_comparison_with_places(m25: parindex.Methodology) -> None:

@@ -27,6 +27,22 @@ def test_methodologies_lists_years_and_completeness(capsys: pytest.CaptureFixtur
     assert "vn-moha/province/2024" in out and "not encoded" in out
 
 
+def test_methodologies_shows_every_year_and_what_is_encoded(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rc, out, _ = run(capsys, "methodologies", "--lang", "en")
+    years = out.split("Assessment years and the decision that governs each", 1)[1].splitlines()
+    rows = {line.split()[0]: line for line in years[2:] if line.strip()}
+    assert sorted(rows) == [str(y) for y in range(2012, 2027)]
+    assert "1294/QĐ-BNV" in rows["2013"] and "not encoded" in rows["2013"]
+    assert "876/QĐ-BNV" in rows["2023"] and "all maxima known" in rows["2023"]
+    assert "892/QĐ-BNV" in rows["2024"] and "partial (2/6 maxima known)" in rows["2024"]
+    assert "1187/QĐ-BNV" in rows["2025"] and "not encoded" in rows["2025"]
+    assert "no decision known here" in rows["2026"]
+    rc, out, _ = run(capsys, "methodologies")
+    assert rc == 0 and "Năm đánh giá và văn bản áp dụng" in out and "một phần (2/6" in out
+
+
 def test_show_in_vietnamese_and_english(capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, _ = run(capsys, "show", "vn-moha/province/2017")
     assert rc == 0 and "Cải cách thủ tục hành chính" in out and "14,5" in out

@@ -77,14 +77,21 @@ def test_options_are_checked(tiny: SurveyMethodology) -> None:
         survey.estimate(iter([]), methodology=tiny)
 
 
-def test_weights_are_ignored_by_srs_and_used_by_taylor(tiny: SurveyMethodology) -> None:
+def test_weights_are_used_by_srs_and_taylor(tiny: SurveyMethodology) -> None:
+    """Weights without a PSU structure give a weighted estimate (respondents as PSUs): srs and
+    taylor agree when the responses have no strata or PSUs; ``weights=False`` ignores them."""
     r = sample(tiny)
     srs = survey.estimate(r, methodology=tiny)
     tay = survey.estimate(r, methodology=tiny, design="taylor")
-    assert not srs.weighted and tay.weighted
-    assert srs["X"]["a"].value != pytest.approx(tay["X"]["a"].value)
-    unweighted = survey.estimate(r, methodology=tiny, design="taylor", weights=False)
-    assert unweighted["X"]["a"].value == pytest.approx(srs["X"]["a"].value)
+    assert srs.weighted and tay.weighted
+    assert srs["X"]["a"].value == pytest.approx(tay["X"]["a"].value, rel=1e-12)
+    assert srs["X"]["a"].se == pytest.approx(tay["X"]["a"].se, rel=1e-12)
+    assert srs["X"].overall.se == pytest.approx(tay["X"].overall.se, rel=1e-12)
+    unweighted = survey.estimate(r, methodology=tiny, weights=False)
+    assert not unweighted.weighted
+    assert unweighted["X"]["a"].value != pytest.approx(srs["X"]["a"].value)
+    plain = survey.estimate(r, methodology=tiny, design="taylor", weights=False)
+    assert plain["X"]["a"].value == pytest.approx(unweighted["X"]["a"].value)
 
 
 def test_output_formats(tiny: SurveyMethodology) -> None:

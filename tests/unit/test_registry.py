@@ -87,9 +87,9 @@ def test_load_by_year_picks_the_version_in_force() -> None:
 
 def test_known_but_not_encoded_explains_what_is_missing() -> None:
     with pytest.raises(NotEncodedError) as e:
-        parindex.load("vn-moha/province", year=2024)
+        parindex.load("vn-moha/province", year=2025)
     msg = str(e.value)
-    assert "892/QĐ-BNV" in msg and "load_file" in msg and "not encoded" in msg
+    assert "1187/QĐ-BNV" in msg and "load_file" in msg and "not encoded" in msg
     with pytest.raises(NotEncodedError, match="1187/QĐ-BNV"):
         parindex.load("vn-moha/province/2025")
     with pytest.raises(NotEncodedError, match="876/QĐ-BNV"):
@@ -110,7 +110,23 @@ def test_available_lists_encoded_and_known() -> None:
         and infos["vn-moha/province/2022"].detail == "components"
     )
     assert not infos["vn-moha/province/2020"].complete
-    assert not infos["vn-moha/province/2024"].encoded
+    assert not infos["vn-moha/province/2025"].encoded
+
+
+def test_2024_is_encoded_as_far_as_it_is_known() -> None:
+    # 892/QĐ-BNV: 68 + 32 confirmed, the split inside each unknown (max: null), link inferred
+    m = parindex.load("vn-moha/province", year=2024)
+    assert m.id == "vn-moha/province/2024" and m.legal_basis.decision == "892/QĐ-BNV"
+    assert m.legal_basis.note is not None and "[inferred]" in m.legal_basis.note
+    assert (m["KQ"].max, m["DT"].max, m.scale) == (68, 32, 100)
+    assert all(
+        m[c].max is None and m[c].status == "inferred" for c in ("TD", "KTXH", "XHH", "SIPAS")
+    )
+    infos = {i.id: i for i in parindex.available()}
+    assert infos["vn-moha/province/2024"].encoded and not infos["vn-moha/province/2024"].complete
+    card = parindex.score(m, {"TD": 55, "KTXH": 5, "XHH": 20, "SIPAS": 8.5})
+    assert card.points == 88.5 and card.group.code == "B"
+    assert card["KQ"].index == pytest.approx(60 / 68 * 100)
 
 
 def test_partial_methodology_totals_what_is_known_and_refuses_the_rest() -> None:

@@ -20,7 +20,14 @@ from ..errors import MethodologyError, ResponsibilityError
 from ..methodology.model import Label, Methodology
 from ..methodology.yamlio import load_yaml
 
-__all__ = ["PLACEHOLDERS", "Entry", "read_cascade", "read_responsibilities"]
+__all__ = [
+    "PLACEHOLDERS",
+    "Entry",
+    "fill_template",
+    "read_cascade",
+    "read_responsibilities",
+    "template_parts",
+]
 
 #: The names a remedy template may use.
 PLACEHOLDERS = (
@@ -70,24 +77,43 @@ def _units_field(
     )
 
 
+def template_parts(text: str) -> list[tuple[str, str | None]]:
+    """The parts of a remedy template: each literal text and the placeholder after it (``None``
+    at the end). A placeholder is a bare name of :data:`PLACEHOLDERS`: format specs
+    (``{lost:>9}``), conversions (``{code!r}``), attributes and indexes are refused with a
+    ``ValueError``, so that filling a template never runs Python formatting."""
+    parts: list[tuple[str, str | None]] = []
+    for literal, name, spec, conversion in string.Formatter().parse(text):
+        if name is not None:
+            if spec or conversion is not None:
+                raise ValueError(
+                    f"placeholder {{{name}}} takes no format spec or conversion "
+                    f"({'!' + conversion if conversion else ''}{':' + spec if spec else ''}); "
+                    f"write {{{name}}}"
+                )
+            if name not in PLACEHOLDERS:
+                raise ValueError(
+                    f"unknown placeholder {{{name}}}; allowed: "
+                    + ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+                )
+        parts.append((literal, name))
+    return parts
+
+
+def fill_template(text: str, fields: Mapping[str, str]) -> str:
+    """The remedy template ``text`` with its placeholders replaced by ``fields`` (as text)."""
+    return "".join(
+        lit + ("" if name is None else str(fields[name])) for lit, name in template_parts(text)
+    )
+
+
 def _check_template(text: str, *, file: str, line: int | None, row: int | None, code: str) -> None:
     try:
-        names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        template_parts(text)
     except ValueError as exc:
         raise ResponsibilityError(
             f"remedy template: {exc}", file=file, line=line, row=row, code=code, value=text
         ) from None
-    for n in names:
-        if n not in PLACEHOLDERS:
-            raise ResponsibilityError(
-                f"remedy template: unknown placeholder {{{n}}}; allowed: "
-                + ", ".join("{" + p + "}" for p in PLACEHOLDERS),
-                file=file,
-                line=line,
-                row=row,
-                code=code,
-                value=text,
-            )
 
 
 def _remedy(value: Any, *, file: str, line: int | None, row: int | None, code: str) -> Label:
@@ -272,7 +298,12 @@ def read_responsibilities(
     try:
         text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ResponsibilityError(f"cannot read the file: {exc.strerror}", file=file) from None
+        raise ResponsibilityError(
+            f"cannot read the file: {exc.strerror}",
+            file=file,
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
+        ) from None
     suffix = p.suffix.lower()
     if suffix == ".csv":
         meth, prov, items = _read_csv(text, file, methodology)
@@ -298,7 +329,12 @@ def read_cascade(
     try:
         text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ResponsibilityError(f"cannot read the file: {exc.strerror}", file=file) from None
+        raise ResponsibilityError(
+            f"cannot read the file: {exc.strerror}",
+            file=file,
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
+        ) from None
     try:
         data = load_yaml(text, file=file)
     except MethodologyError as exc:

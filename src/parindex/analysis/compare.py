@@ -25,7 +25,7 @@ from ..engine import score
 from ..errors import ParIndexError
 from ..methodology.model import Label
 from .crosswalk import Crosswalk
-from .whatif import assessment_of
+from .whatif import assessment_of, scoring_options
 
 __all__ = [
     "PeriodComparison",
@@ -37,6 +37,7 @@ __all__ = [
     "compare_periods",
     "compare_stages",
     "compare_versions",
+    "self_assessed",
 ]
 
 TOL = 1e-9
@@ -156,10 +157,12 @@ class StageComparison:
 def compare_stages(card: ScoreCard) -> StageComparison:
     """Self-assessment against appraisal for every leaf that has a self-assessed value.
 
-    The self-assessed card is the unit scored as of the ``self`` stage (survey results, which
-    come later, are then missing), so its index is the one the unit claimed.
+    The self-assessed card compares like with like: it is the unit scored before appraisal
+    (the ``self`` and ``survey`` stages), with the same values carried from an earlier period
+    and the same missing-input policy as ``card``, so that the difference of the two totals is
+    exactly what appraisal cut or restored.
     """
-    self_card = score(card.methodology, assessment_of(card), upto="self")
+    self_card = self_assessed(card)
     rows = []
     for r in card.leaves():
         pts: dict[str, float | None] = {s: None for s in STAGES}
@@ -186,6 +189,12 @@ def compare_stages(card: ScoreCard) -> StageComparison:
             )
         )
     return StageComparison(card, self_card, tuple(rows))
+
+
+def self_assessed(card: ScoreCard) -> ScoreCard:
+    """``card``'s unit as it stood before appraisal: the self-assessment and the survey results,
+    with the values carried forward on ``card`` and its missing-input policy."""
+    return score(card.methodology, assessment_of(card), upto="survey", **scoring_options(card))
 
 
 # -- period against period ----------------------------------------------------------------------

@@ -176,7 +176,12 @@ def load_crosswalk(
     try:
         text = p.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise CrosswalkError(f"cannot read the file: {exc.strerror}", file=file) from None
+        raise CrosswalkError(
+            f"cannot read the file: {exc.strerror}",
+            file=file,
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
+        ) from None
     try:
         data = load_yaml(text, file=file)
     except MethodologyError as exc:

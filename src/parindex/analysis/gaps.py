@@ -498,6 +498,7 @@ class GapReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "format_version": "1",
             "unit": self.card.unit,
             "period": self.card.period,
             "methodology": self.card.methodology.id,

@@ -9,6 +9,7 @@ import attrs
 
 from .. import _hooks
 from .._compat import renamed
+from .._safe import clean
 from .._text import present, publish_round
 from .._types import Lang, TieRule, check_lang
 from ..card import ScoreCard
@@ -132,6 +133,10 @@ class Ranking:
     def to_dicts(self) -> list[dict[str, Any]]:
         return [r.to_dict() for r in self.rows]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The ranking as one object (the ``ranking`` JSON Schema): its rows in order of place."""
+        return {"format_version": "1", "rows": self.to_dicts()}
+
     def table(self, lang: Lang = "vi") -> str:
         check_lang(lang)
         head = (
@@ -145,7 +150,7 @@ class Ranking:
             rows.append(
                 (
                     "—" if r.place is None else str(r.place),
-                    r.unit,
+                    clean(r.unit, newlines=False),
                     present(r.index, self.decimals),
                     present(r.points, self.decimals),
                     r.group_code or "—",

@@ -42,7 +42,12 @@ import attrs
 from ..card import ScoreCard
 from ..errors import ResponsibilityError
 from ..methodology.model import Label, Methodology
-from ._responsibility_files import PLACEHOLDERS, read_cascade, read_responsibilities
+from ._responsibility_files import (
+    PLACEHOLDERS,
+    fill_template,
+    read_cascade,
+    read_responsibilities,
+)
 
 if TYPE_CHECKING:
     from ..units import UnitList
@@ -105,11 +110,13 @@ class Responsibility:
 
         ``fields`` maps each language (``"vi"``, ``"en"``) to the values of the
         :data:`PLACEHOLDERS` (``gaps`` builds them from a gap with ``Gap.template_fields``).
+        Placeholders are replaced as text: no Python formatting runs (a template with a format
+        spec is refused when its file is read, and here with a ``ValueError``).
         """
         out = []
         for tpl in self.remedies:
-            vi = tpl.vi.format_map(fields["vi"])
-            en = (tpl.en or tpl.vi).format_map(fields["en"])
+            vi = fill_template(tpl.vi, fields["vi"])
+            en = fill_template(tpl.en or tpl.vi, fields["en"])
             out.append((vi, en))
         return tuple(out)
 

@@ -37,6 +37,7 @@ __all__ = [
     "modify",
     "rescore",
     "rescore_many",
+    "scoring_options",
     "what_if",
 ]
 
@@ -67,6 +68,21 @@ def assessment_of(card: ScoreCard) -> Assessment:
     return Assessment(card.unit, ordered, card.period, card.unit_type)
 
 
+def scoring_options(card: ScoreCard) -> dict[str, Any]:
+    """The keyword arguments that score ``card``'s inputs (:func:`assessment_of`) as ``card``
+    was scored: its missing-input policy (``zero`` when no item lacked input) and the values it
+    carried from an earlier period (``carry=``)."""
+    policy = next((r.missing_policy for r in card.leaves() if r.missing_policy), "zero")
+    carried = {r.code: r.value for r in card.leaves() if r.carried_from is not None}
+    if not carried:
+        return {"missing": policy}
+    period = next(r.carried_from for r in card.leaves() if r.carried_from is not None)
+    return {
+        "missing": policy,
+        "carry": Assessment.from_mapping(carried, unit=card.unit, period=period),
+    }
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): v for k, v in value.items()}
@@ -86,7 +102,7 @@ def rescore(
     the card (so that the change takes effect), or the self-assessment for an item without input.
     """
     a = _changed(card, assessment_of(card), changes, stage)
-    return score(methodology or card.methodology, a, upto=card.upto)
+    return score(methodology or card.methodology, a, upto=card.upto, **scoring_options(card))
 
 
 def rescore_many(
@@ -104,7 +120,16 @@ def rescore_many(
     a = assessment_of(card)
     m = methodology or card.methodology
     changed = [_changed(card, a, changes, stage) for changes in variants]
-    return score_many(m, changed, upto=card.upto, plan=plan_of(m))
+    options = scoring_options(card)
+    carry = options.get("carry")  # (every variant is the card's unit: one earlier period)
+    return score_many(
+        m,
+        changed,
+        upto=card.upto,
+        missing=options["missing"],
+        plan=plan_of(m),
+        carry=None if carry is None else [carry],
+    )
 
 
 def _changed(

@@ -6,21 +6,55 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .._safe import csv_cell, csv_row
 from ..errors import ParIndexError
-from ..methodology.model import MISSING_POLICIES
 from . import _common
 
 __all__ = ["main"]
 
 
 def _cmd_methodologies(args: argparse.Namespace) -> int:
-    from ..methodology.registry import available
+    from ..methodology.registry import MethodologyInfo, available, governing
 
     vi = args.lang == "vi"
+
+    def state(info: MethodologyInfo | None) -> str:
+        if info is None:
+            return (
+                "chưa biết văn bản nào: hãy mang quyết định đến"
+                if vi
+                else "no decision known here: bring the decision"
+            )
+        if not info.encoded:
+            return (
+                "chưa mã hóa (thiếu phụ lục chính thức)"
+                if vi
+                else "not encoded (official annex not public)"
+            )
+        if info.complete:
+            return ("đủ điểm tối đa" if vi else "all maxima known") + f"; {info.detail}"
+        part = "một phần" if vi else "partial"
+        if info.maxima is not None:
+            known, total = info.maxima
+            part += f" ({known}/{total} " + ("điểm tối đa đã biết" if vi else "maxima known") + ")"
+        else:
+            part += " (có điểm tối đa chưa rõ)" if vi else " (some maxima unknown)"
+        return f"{part}; {info.detail}"
+
+    def table(rows: list[tuple[str, str, str, str]]) -> None:
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        for r in rows:
+            print(
+                "  ".join(
+                    [r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]), r[3]]
+                )
+            )
+
     head = (
         ("Mã", "Văn bản", "Năm đánh giá", "Trạng thái")
         if vi
@@ -29,24 +63,20 @@ def _cmd_methodologies(args: argparse.Namespace) -> int:
     rows = [head]
     for info in available():
         years = f"{info.years[0]}–{info.years[-1]}" if len(info.years) > 1 else str(info.years[0])
-        if not info.encoded:
-            state = (
-                "chưa mã hóa (thiếu phụ lục chính thức)"
-                if vi
-                else "not encoded (official annex not public)"
-            )
-        elif info.complete:
-            state = ("đủ điểm tối đa" if vi else "all maxima known") + f"; {info.detail}"
-        else:
-            state = (
-                "một phần (có điểm tối đa chưa rõ)" if vi else "partial (some maxima unknown)"
-            ) + f"; {info.detail}"
-        rows.append((info.id, info.decision, years, state))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    for r in rows:
-        print(
-            "  ".join([r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]), r[3]])
-        )
+        rows.append((info.id, info.decision, years, state(info)))
+    table(rows)
+    print()
+    print(
+        f"Năm đánh giá và văn bản áp dụng ({args.scheme}):"
+        if vi
+        else f"Assessment years and the decision that governs each ({args.scheme}):"
+    )
+    head = ("Năm", "Văn bản", "Mã", "Mức mã hóa") if vi else ("Year", "Decision", "Id", "Encoded")
+    year_rows = [head]
+    for year, found in governing(args.scheme):
+        decision = "?" if found is None else found.decision
+        year_rows.append((str(year), decision, "-" if found is None else found.id, state(found)))
+    table(year_rows)
     return 0
 
 
@@ -107,7 +137,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         try:
             m = _common.load_any_file(f)
         except ParIndexError as exc:
-            print(str(exc), file=sys.stderr)
+            print(error_text(exc, args.lang), file=sys.stderr)
             bad += 1
             continue
         print(f"{f}: OK ({_common.describe_file(m)})")
@@ -143,7 +173,7 @@ def _cards_csv(cards: Iterable[Any], lang: str) -> str:
     for c in cards:
         for r in c.results:
             w.writerow(
-                [
+                csv_row(
                     c.unit,
                     c.period or "",
                     r.code or "TOTAL",
@@ -156,7 +186,7 @@ def _cards_csv(cards: Iterable[Any], lang: str) -> str:
                     r.not_applicable,
                     r.missing,
                     r.explain(lang),
-                ]
+                )
             )
     return buf.getvalue()
 
@@ -165,12 +195,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from ..engine import score_many
 
     m = _common.methodology(args.methodology)
+    options = _common.scoring_options(args, m)
     # one run of the engine over every unit; each card is built as it is printed
     cards = score_many(
-        m,
-        _common.read_inputs(args.assessments, methodology=m),
-        upto=args.upto,
-        missing=args.missing,
+        m, _common.read_inputs(args.assessments, methodology=m), upto=args.upto, **options
     )
     if args.format == "json":
         print(json.dumps([c.to_dict() for c in cards], ensure_ascii=False, indent=1))
@@ -185,8 +213,15 @@ def _cmd_rank(args: argparse.Namespace) -> int:
     from ..analysis.rank import rank
 
     m = _common.methodology(args.methodology) if args.methodology else None
-    cards = _common.read_cards(args.inputs, m)
-    previous = _common.read_cards(args.previous, m) if args.previous else None
+    options = _common.scoring_options(args, m)
+    cards = _common.read_cards(args.inputs, m, **options)
+    previous = (
+        _common.unique_units(
+            _common.read_cards(args.previous, m, missing=options["missing"]), "--previous"
+        )
+        if args.previous
+        else None
+    )
     ranking = rank(cards, previous=previous, tie=args.tie)
     if args.format == "json":
         print(
@@ -201,10 +236,32 @@ def _cmd_rank(args: argparse.Namespace) -> int:
         rows = ranking.to_dicts()
         w = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["unit"])
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
         sys.stdout.write(buf.getvalue())
     else:
         print(ranking.table(args.lang))
+    return 0
+
+
+def env_lang() -> str:
+    """The language of messages: ``PARINDEX_LANG`` when it is ``vi`` or ``en``, else ``vi``."""
+    value = os.environ.get("PARINDEX_LANG", "").strip().lower()
+    return value if value in ("vi", "en") else "vi"
+
+
+def error_text(exc: ParIndexError, lang: str) -> str:
+    """An error as the command prints it: in Vietnamese with the English line beside, or in
+    English alone."""
+    if lang == "en":
+        return exc.text("en")
+    vi, en = exc.text("vi"), exc.text("en")
+    return vi if vi == en else f"{vi}\n  [en] {en}"
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from ..schemas import schema
+
+    print(json.dumps(schema(args.name), ensure_ascii=False, indent=2))
     return 0
 
 
@@ -214,20 +271,32 @@ def build_parser() -> argparse.ArgumentParser:
         description="Chấm điểm Chỉ số CCHC (PAR INDEX) và SIPAS — score Vietnam's PAR INDEX and SIPAS.",
     )
     p.add_argument("--version", action="version", version="parindex 0.1.0")
+    p.add_argument(
+        "--lang",
+        dest="global_lang",
+        choices=("vi", "en"),
+        default=None,
+        help="language of the output and of error messages (default: $PARINDEX_LANG, else vi)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     def lang(sp: argparse.ArgumentParser) -> None:
         sp.add_argument(
             "--lang",
             choices=("vi", "en"),
-            default="vi",
-            help="language of the output (default: vi)",
+            default=None,
+            help="language of the output (default: $PARINDEX_LANG, else vi)",
         )
 
     sp = sub.add_parser(
         "methodologies", help="list the shipped methodologies and the known decisions"
     )
     lang(sp)
+    sp.add_argument(
+        "--scheme",
+        default="vn-moha/province",
+        help="the scheme whose years 2012–2026 are listed (default: vn-moha/province)",
+    )
     sp.set_defaults(func=_cmd_methodologies)
 
     sp = sub.add_parser("show", help="show a methodology's tree (maxima, methods, status)")
@@ -243,7 +312,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate methodology, survey, family and applicability files (exit 0 when all are valid)",
     )
     sp.add_argument("files", nargs="+")
+    lang(sp)
     sp.set_defaults(func=_cmd_validate)
+
+    sp = sub.add_parser(
+        "schema", help="print a JSON Schema: assessment, card, error, gaps, ranking"
+    )
+    sp.add_argument("name", choices=("assessment", "card", "error", "gaps", "ranking"))
+    sp.set_defaults(func=_cmd_schema)
 
     sp = sub.add_parser("diff", help="what changed between two methodology versions")
     sp.add_argument("before")
@@ -261,12 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="score as of a stage (e.g. self for the self-assessed score)",
     )
-    sp.add_argument(
-        "--missing",
-        choices=MISSING_POLICIES,
-        default=None,
-        help="override the methodology's policy for items with no input",
-    )
+    _common.add_scoring_options(sp)
     sp.add_argument("--depth", type=int, default=None, help="show nodes down to this depth")
     lang(sp)
     sp.set_defaults(func=_cmd_score)
@@ -276,7 +347,14 @@ def build_parser() -> argparse.ArgumentParser:
         "inputs", nargs="+", help="assessment files, or card JSON files from 'score --format json'"
     )
     sp.add_argument("--methodology", "-m", default=None)
-    sp.add_argument("--previous", nargs="+", default=None, help="an earlier set, to show changes")
+    sp.add_argument(
+        "--previous",
+        nargs="+",
+        default=None,
+        help="an earlier set, to show changes (several files are one set: a unit given twice "
+        "is refused)",
+    )
+    _common.add_scoring_options(sp)
     sp.add_argument("--tie", choices=("rounded", "exact"), default="rounded")
     sp.add_argument("--format", choices=("table", "json", "csv"), default="table")
     lang(sp)
@@ -292,6 +370,10 @@ def build_parser() -> argparse.ArgumentParser:
         for cmd in set(sub.choices) - before:
             if sub.choices[cmd].get_default("func") is None and run is not None:
                 sub.choices[cmd].set_defaults(func=run)
+    for sp in sub.choices.values():  # every --lang follows the global option and PARINDEX_LANG
+        for action in sp._actions:
+            if action.dest == "lang":
+                action.default = None
     return p
 
 
@@ -304,6 +386,8 @@ EXTENSIONS: tuple[str, ...] = (".cli.survey", ".cli.analysis", ".cli.report", ".
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "lang", None) is None:
+        args.lang = args.global_lang or env_lang()
     if hasattr(sys.stdout, "reconfigure"):
         try:
             sys.stdout.reconfigure(encoding="utf-8")
@@ -312,7 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         rc = int(args.func(args))
     except ParIndexError as exc:
-        print(f"parindex: {exc}", file=sys.stderr)
+        print(f"parindex: {error_text(exc, args.lang)}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # pragma: no cover
         return 0

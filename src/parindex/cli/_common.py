@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._types import MISSING_POLICIES
 from ..errors import MethodologyError, ParIndexError
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "INPUT_HELP",
+    "add_scoring_options",
     "describe_file",
     "load_any_file",
     "methodology",
@@ -31,6 +33,8 @@ __all__ = [
     "read_inputs",
     "responsibilities_from",
     "score_inputs",
+    "scoring_options",
+    "unique_units",
 ]
 
 #: The help text of an assessments argument, the same for every command.
@@ -55,7 +59,12 @@ def load_any_file(path: str) -> Any:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise MethodologyError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+        raise MethodologyError(
+            f"cannot read the file: {exc.strerror}",
+            file=str(p),
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
+        ) from None
     data = yamlio.load_yaml(raw, file=str(p))
     kind = data.get("kind") if isinstance(data, dict) else None
     if kind is None and isinstance(data, dict) and "known" in data:
@@ -97,16 +106,70 @@ def read_inputs(paths: Sequence[str], *, methodology: Any | None = None) -> list
     return out
 
 
-def score_inputs(m: Any, paths: Sequence[str]) -> list[ScoreCard]:
-    """Score every assessment in ``paths`` under the methodology ``m``."""
-    from ..engine import score
+def add_scoring_options(sp: argparse.ArgumentParser) -> None:
+    """The options of every command that scores: ``--missing`` and ``--carry-forward``."""
+    sp.add_argument(
+        "--missing",
+        choices=MISSING_POLICIES,
+        default=None,
+        help="items with no input: zero (0 points), block (an error) or exclude (left out of "
+        "the maximum); default: the methodology's policy",
+    )
+    sp.add_argument(
+        "--carry-forward",
+        nargs="+",
+        default=None,
+        metavar="FILE",
+        help="an earlier period's assessments or published results: items with no input take "
+        "their values, shown as carried ('tạm tính theo kết quả năm 2024')",
+    )
 
-    return [score(m, a) for a in read_inputs(paths, methodology=m)]
+
+def scoring_options(args: argparse.Namespace, m: Any) -> dict[str, Any]:
+    """The keyword arguments of :func:`score_inputs` from the options of
+    :func:`add_scoring_options` (absent options count as not given)."""
+    carry_files = getattr(args, "carry_forward", None)
+    carry = (
+        unique_units(read_inputs(carry_files, methodology=m), "--carry-forward")
+        if carry_files
+        else None
+    )
+    return {"missing": getattr(args, "missing", None), "carry": carry}
 
 
-def read_cards(paths: Sequence[str], m: Any | None) -> list[ScoreCard]:
+def unique_units(items: Sequence[Any], what: str) -> list[Any]:
+    """``items`` (assessments or cards) when no unit appears twice in one period, else the
+    error: several files of one option are one set of units, never merged silently."""
+    seen: set[tuple[str, str | None]] = set()
+    for x in items:
+        key = (x.unit, x.period)
+        if key in seen:
+            raise ParIndexError(
+                f"{what}: this unit appears twice; give each unit once per period",
+                unit=x.unit,
+                value=x.period,
+            )
+        seen.add(key)
+    return list(items)
+
+
+def score_inputs(
+    m: Any,
+    paths: Sequence[str],
+    *,
+    missing: str | None = None,
+    carry: Sequence[Any] | None = None,
+) -> list[ScoreCard]:
+    """Score every assessment in ``paths`` under the methodology ``m``, with the missing-input
+    policy ``missing`` and the earlier periods ``carry`` (matched by unit)."""
+    from ..engine import score_many
+
+    return list(score_many(m, read_inputs(paths, methodology=m), missing=missing, carry=carry))
+
+
+def read_cards(paths: Sequence[str], m: Any | None, **options: Any) -> list[ScoreCard]:
     """Cards from card JSON files (``score --format json``), or from assessments scored under
-    ``m`` (required then)."""
+    ``m`` (required then), with the options of :func:`score_inputs`."""
     from ..card import ScoreCard
 
     cards: list[ScoreCard] = []
@@ -121,7 +184,7 @@ def read_cards(paths: Sequence[str], m: Any | None) -> list[ScoreCard]:
             raise ParIndexError(
                 "give --methodology to score assessments before ranking them", file=p
             )
-        cards.extend(score_inputs(m, [p]))
+        cards.extend(score_inputs(m, [p], **options))
     return cards
 
 

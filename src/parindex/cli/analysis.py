@@ -9,7 +9,16 @@ from typing import Any
 
 from .._text import present
 from ..errors import ParIndexError
-from ._common import INPUT_HELP, methodology, pick_card, responsibilities_from, score_inputs
+from ._common import (
+    INPUT_HELP,
+    add_scoring_options,
+    methodology,
+    pick_card,
+    responsibilities_from,
+    score_inputs,
+    scoring_options,
+    unique_units,
+)
 
 __all__ = ["add_parser", "load_inputs", "pick_card"]
 
@@ -23,7 +32,8 @@ def load_inputs(methodology_ref: str, paths: list[str]) -> list[Any]:
 def _cmd_gaps(args: argparse.Namespace) -> int:
     from ..analysis.gaps import gaps
 
-    cards = score_inputs(methodology(args.methodology), args.assessments)
+    m = methodology(args.methodology)
+    cards = score_inputs(m, args.assessments, **scoring_options(args, m))
     card = pick_card(cards, args.unit)
     rmap = responsibilities_from(args, card.methodology)
     report = gaps(card, rmap)
@@ -43,7 +53,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     p = partial(present, lang=args.lang)
     vi = args.lang == "vi"
-    cards = score_inputs(methodology(args.methodology), args.assessments)
+    m = methodology(args.methodology)
+    options = scoring_options(args, m)
+    cards = score_inputs(m, args.assessments, **options)
     card = pick_card(cards, args.unit)
     if args.crosswalk:
         from ..analysis.crosswalk import load_crosswalk
@@ -73,7 +85,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             print(("Không so sánh được: " if vi else "Not comparable: ") + f"{side} {code}: {why}")
         return 0
     if args.previous:
-        prev_cards = score_inputs(card.methodology, args.previous)
+        prev_cards = unique_units(
+            score_inputs(card.methodology, args.previous, missing=options["missing"]),
+            "--previous",
+        )
         prev = pick_card(prev_cards, card.unit)
         pc = compare_periods(prev, card, previous_peers=prev_cards, peers=cards)
         if args.format == "json":
@@ -115,6 +130,7 @@ def add_parser(sub: Any) -> None:
         sp.add_argument("--unit", default=None, help="the unit to report on")
         sp.add_argument("--format", choices=("table", "json"), default="table")
         sp.add_argument("--lang", choices=("vi", "en"), default="vi")
+        add_scoring_options(sp)
 
     sp = sub.add_parser(
         "gaps", help="criteria that lost points: cause, next band, who is responsible"
@@ -133,7 +149,11 @@ def add_parser(sub: Any) -> None:
     )
     common(sp)
     sp.add_argument(
-        "--previous", nargs="+", default=None, help="assessments of the previous period"
+        "--previous",
+        nargs="+",
+        default=None,
+        help="assessments of the previous period (several files are one set: a unit given "
+        "twice is refused)",
     )
     sp.add_argument("--crosswalk", default=None, help="a crosswalk file between two versions")
     sp.add_argument("--to-methodology", default=None)

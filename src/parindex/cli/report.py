@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParIndexError
-from ._common import INPUT_HELP, methodology, pick_card, responsibilities_from, score_inputs
+from ._common import (
+    INPUT_HELP,
+    add_scoring_options,
+    methodology,
+    pick_card,
+    responsibilities_from,
+    score_inputs,
+    scoring_options,
+    unique_units,
+)
 
 __all__ = ["add_parser"]
 
@@ -16,12 +25,18 @@ __all__ = ["add_parser"]
 def _cmd_report(args: argparse.Namespace) -> int:
     from ..report.build import build_report
 
-    cards = score_inputs(methodology(args.methodology), args.assessments)
+    m = methodology(args.methodology)
+    options = scoring_options(args, m)
+    fmt = _output_format(args.format, args.output)
+    cards = score_inputs(m, args.assessments, **options)
     card = pick_card(cards, args.unit)
     rmap = responsibilities_from(args, card.methodology)
     previous = prev_cards = None
     if args.previous:
-        prev_cards = score_inputs(card.methodology, args.previous)
+        prev_cards = unique_units(
+            score_inputs(card.methodology, args.previous, missing=options["missing"]),
+            "--previous",
+        )
         previous = pick_card(prev_cards, card.unit, "--previous: ")
     cascade = None
     if args.cascade:
@@ -46,19 +61,38 @@ def _cmd_report(args: argparse.Namespace) -> int:
         lang=args.lang,
         title=args.title,
     )
-    if args.format == "xlsx":
-        if not args.output:
-            raise ParIndexError("an XLSX report needs --output FILE.xlsx")
-        rep.to_xlsx(args.output)
+    if args.output:
+        rep.write(args.output, fmt)
         print(args.output)
         return 0
-    text = rep.to_markdown() if args.format == "md" else rep.to_html()
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(args.output)
-    else:
-        sys.stdout.write(text)
+    if fmt == "xlsx":
+        raise ParIndexError("an XLSX report needs --output FILE.xlsx")
+    sys.stdout.write(rep.to_markdown() if fmt == "md" else rep.to_html())
     return 0
+
+
+def _output_format(given: str | None, output: str | None) -> str:
+    """The report's format: ``--format``, else the suffix of ``--output``, else Markdown. An
+    unknown suffix, or one that contradicts ``--format``, is refused before anything is scored
+    (:meth:`~parindex.report.model.Report.write` checks it again when writing)."""
+    from ..report.model import FORMATS
+
+    suffix = Path(output).suffix.lstrip(".").lower() if output else ""
+    if suffix and suffix not in FORMATS:
+        raise ParIndexError(
+            "unknown report file suffix; name the file .md, .html or .xlsx",
+            file=output,
+            value=suffix,
+        )
+    if given is None:
+        return FORMATS[suffix].names[0] if suffix else "md"
+    if suffix and FORMATS[suffix] is not FORMATS[given]:
+        raise ParIndexError(
+            f"--format {given} does not match the file's suffix .{suffix}",
+            file=output,
+            value=given,
+        )
+    return given
 
 
 def add_parser(sub: Any) -> None:
@@ -69,16 +103,25 @@ def add_parser(sub: Any) -> None:
         "assessments", nargs="+", help=INPUT_HELP + "; other units in them are the peers"
     )
     sp.add_argument("--unit", default=None, help="the unit to report on")
-    sp.add_argument("--format", choices=("md", "html", "xlsx"), default="md")
+    sp.add_argument(
+        "--format",
+        choices=("md", "html", "xlsx"),
+        default=None,
+        help="md (default), html or xlsx; with --output, taken from the file's suffix",
+    )
     sp.add_argument("--output", "-o", default=None, help="the file to write (stdout for md/html)")
     sp.add_argument("--responsibilities", "-r", default=None)
     sp.add_argument("--units", default=None, help="the province's unit list, to check the map")
     sp.add_argument(
-        "--previous", nargs="+", default=None, help="assessments of the previous period"
+        "--previous",
+        nargs="+",
+        default=None,
+        help="assessments of the previous period (a unit given twice is refused)",
     )
     sp.add_argument("--cascade", default=None, help="a cascade file (province → units' items)")
     sp.add_argument("--cascade-methodology", default=None)
     sp.add_argument("--cascade-assessments", nargs="+", default=None)
     sp.add_argument("--title", default=None)
     sp.add_argument("--lang", choices=("vi", "en"), default="vi")
+    add_scoring_options(sp)
     sp.set_defaults(func=_cmd_report)

@@ -44,15 +44,16 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
     sp = subparsers.add_parser(
         "import-annex",
-        help="make a draft methodology file from an annex table (.xlsx or .csv)",
+        help="make a draft methodology file from an annex table (.docx, .pdf, .xlsx or .csv)",
         description=(
-            "Đọc bảng phụ lục (STT, nội dung, điểm tối đa, hướng dẫn chấm điểm) và viết bản nháp "
-            "tệp bộ chỉ số. Read an annex table and write a draft methodology file; exit 0 when "
-            "the draft passes validation (guides kept as text are listed on stderr), 1 when it does "
-            "not yet (what is left is listed on stderr)."
+            "Đọc bảng phụ lục của quyết định (Word .docx, PDF có lớp chữ, Excel hoặc CSV: STT, nội "
+            "dung, điểm tối đa, hướng dẫn chấm điểm) và viết bản nháp tệp bộ chỉ số. Read an "
+            "annex table (.docx, .pdf with a text layer, .xlsx, .csv) and write a draft "
+            "methodology file; exit 0 when the draft passes validation (the review list goes to "
+            "stderr), 1 when it does not yet (what is left is listed on stderr)."
         ),
     )
-    sp.add_argument("table", help="the annex table (.xlsx or .csv)")
+    sp.add_argument("table", help="the annex file (.docx, .pdf, .xlsx or .csv)")
     sp.add_argument("-o", "--output", required=True, help="the YAML file to write")
     sp.add_argument(
         "--sheet", default=None, help="the sheet of an .xlsx table (default: the first)"
@@ -120,6 +121,6 @@ def run_import_annex(args: argparse.Namespace) -> int:
     report = draft.report()
     print(
         report,
-        file=sys.stderr if (draft.unparsed or draft.problems or draft.checks) else sys.stdout,
+        file=sys.stderr if (draft.review or draft.problems) else sys.stdout,
     )
     return 1 if draft.problems else 0

@@ -19,7 +19,7 @@ from .cardset import CardSet
 from .plan import Plan, compile_plan
 from .resolve import LeafInput, applies, as_assessment, resolve
 from .table import AssessmentTable
-from .vector import score, score_many
+from .vector import check_assessment, score, score_many
 
 __all__ = [
     "CLAMP_CODES",
@@ -29,6 +29,7 @@ __all__ = [
     "Plan",
     "applies",
     "as_assessment",
+    "check_assessment",
     "compile_plan",
     "resolve",
     "score",

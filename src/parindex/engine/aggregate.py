@@ -18,7 +18,7 @@ from ..methodology.rules import CLAMP_MAX, CLAMP_MIN
 from ._common import F64, I8, Bool, Faults, Int, frozen
 from .plan import Plan
 
-__all__ = ["Results", "aggregate_node", "not_applicable_leaf"]
+__all__ = ["Results", "aggregate_node", "excluded_leaf", "not_applicable_leaf"]
 
 
 @attrs.define(eq=False)
@@ -90,16 +90,39 @@ def not_applicable_leaf(
         res.dropped[j] = is_na
 
 
+def excluded_leaf(res: Results, j: int, node: Node, excluded: Bool, faults: Faults) -> None:
+    """Leave leaf ``j`` out of the maximum for the units where it has no input (the missing
+    policy ``exclude``): it counts as an item that does not apply and is dropped (shared among
+    its siblings under ``not_applicable: share``, never counted as earned)."""
+    if not excluded.any():
+        return
+    if node.max is None:
+        faults.flag(
+            np.flatnonzero(excluded),
+            lambda: UnknownValueError(
+                "cannot leave out an item without input whose maximum is not known",
+                unit=faults.unit,
+                code=node.code,
+            ),
+        )
+    res.adjusted[j][excluded] = 0.0
+    res.reduction[j][excluded] = 0.0 if node.max is None else node.max
+    res.dropped[j][excluded] = True
+
+
 def aggregate_node(res: Results, plan: Plan, j: int, policy: str, faults: Faults) -> None:
     """The points of internal node ``j`` from its children's, for every unit."""
     node = plan.node(j)
     reg = plan.regular[j]
     n_units = res.points.shape[1]
     mx = node.max
+    excluded = np.zeros(n_units, np.bool_)  # some regular item below is left out for no input
     if reg:
         all_dropped = res.dropped[reg[0]].copy()
         for c in reg[1:]:
             all_dropped &= res.dropped[c]
+        for c in reg:
+            excluded |= res.dropped[c] & res.missing[c]
     else:
         all_dropped = np.zeros(n_units, np.bool_)
     if all_dropped.any() and mx is None:
@@ -154,7 +177,9 @@ def aggregate_node(res: Results, plan: Plan, j: int, policy: str, faults: Faults
     res.clamped[j] = cl
     res.shared[j] = shared
     res.reduction[j] = red
-    res.na[j] = all_dropped
+    # every item below is out: not applicable, or without input when one of them has none
+    res.na[j] = all_dropped & ~excluded
+    res.missing[j] = all_dropped & excluded
     res.dropped[j] = all_dropped
 
 

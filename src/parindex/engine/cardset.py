@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, overload
 
 import attrs
@@ -59,6 +59,10 @@ class CardSet:
     _res: Results = attrs.field(repr=False)  # arrays [n_nodes, n_units], read-only
     _table: AssessmentTable = attrs.field(repr=False)
     _rows: RowIndex = attrs.field(repr=False)
+    #: the missing-input policy the set was scored with (zero / block / exclude)
+    missing_policy: str = "zero"
+    #: per unit, the leaves whose value was carried forward: code → the period it came from
+    carried: tuple[Mapping[str, str], ...] = ()
 
     @property
     def methodology(self) -> Methodology:
@@ -257,6 +261,8 @@ class CardSet:
         missing = self._res.missing[:, i].tolist()
         stage = self._res.stage[:, i].tolist()
         is_leaf = plan.is_leaf.tolist()
+        carried = self.carried[i] if self.carried else {}
+        mpolicy = self.missing_policy
         results: list[NodeResult] = []
         for j, node in enumerate(m.nodes.values()):  # (plan.codes order)
             a = None if math.isnan(adj[j]) else adj[j]
@@ -274,12 +280,16 @@ class CardSet:
                             raw=raw[j] if cl else None,
                             clamped=cl,
                             shared=None if math.isnan(shared[j]) else shared[j],
+                            missing=missing[j],
+                            missing_policy=mpolicy if missing[j] else None,
                         )
                     )
                 continue
             st = None if stage[j] < 0 else STAGES[stage[j]]
             if missing[j]:
-                results.append(NodeResult(node, 0.0, node.max, node.max, False, True))
+                results.append(
+                    NodeResult(node, 0.0, node.max, a, False, True, missing_policy=mpolicy)
+                )
                 continue
             layers: list[Layer] = []
             last: tuple[Entry, Any] | None = None
@@ -310,6 +320,7 @@ class CardSet:
                 continue
             assert last is not None
             e, checked = last
+            came_from = carried.get(node.code)
             results.append(
                 NodeResult(
                     node,
@@ -318,15 +329,16 @@ class CardSet:
                     node.max,
                     False,
                     False,
-                    st,
+                    st if came_from is None else None,
                     checked,
                     raw[j],
                     CLAMP_CODES[clamped[j]],
                     fallback[j],
                     None if band[j] < 0 else band[j],
-                    layers=tuple(layers),
+                    layers=tuple(layers) if came_from is None else (),
                     note=e.note,
                     evidence=e.evidence,
+                    carried_from=came_from,
                 )
             )
         return ScoreCard(

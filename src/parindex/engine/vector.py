@@ -21,19 +21,26 @@ from typing import Any
 
 import numpy as np
 
-from ..assessment import STAGE_POSITION, STAGES, Assessment, stage_name
+from ..assessment import STAGE_POSITION, STAGES, Assessment, entry_at, stage_name
 from ..card import ScoreCard
-from ..errors import ParIndexError
+from ..errors import AssessmentError, ErrorList, ParIndexError
 from ..methodology.model import ROOT, Methodology, Node
 from ..methodology.rules import ArrayOutcome, Rule
 from ._common import I64, Bool, Faults, Int, factorise, frozen
-from .aggregate import Results, aggregate_node, not_applicable_leaf
+from .aggregate import Results, aggregate_node, excluded_leaf, not_applicable_leaf
 from .cardset import CardSet, RowIndex
 from .plan import Plan, compile_plan, leaf_rule, plan_of
-from .resolve import as_assessment, check_missing_policy, require_inputs, resolve
+from .resolve import (
+    Carry,
+    as_assessment,
+    carry_forward,
+    check_missing_policy,
+    require_inputs,
+    resolve,
+)
 from .table import AssessmentTable, table_of
 
-__all__ = ["first_error", "score", "score_many"]
+__all__ = ["check_assessment", "first_error", "score", "score_many"]
 
 
 def score(
@@ -43,16 +50,36 @@ def score(
     upto: str | None = None,
     missing: str | None = None,
     unit: str | None = None,
+    carry: Carry | None = None,
+    collect: bool = False,
 ) -> ScoreCard:
     """Score one unit.
 
     ``assessment`` is an :class:`Assessment` or, for the simple case, a mapping ``{code: value}``
     (taken as the self-assessment). ``upto`` scores as of a stage (e.g. ``"self"`` for the
     self-assessed score). ``missing`` overrides the methodology's policy for leaves without input:
-    ``"zero"`` scores them 0 and lists them on the card; ``"block"`` raises.
+    ``"zero"`` scores them 0 and lists them on the card; ``"block"`` raises; ``"exclude"``
+    leaves them out of the maximum, like items that do not apply, and lists them on the card.
+    ``carry`` is an earlier period (its :class:`Assessment`, its card, or its published results
+    as ``{code: value}``): every leaf without input takes that period's value, marked on the card
+    as carried from it (:func:`~parindex.engine.resolve.carry_forward`).
+    ``collect=True`` checks every input first and raises one :class:`~parindex.errors.ErrorList`
+    holding all the errors (see :func:`check_assessment`) instead of the first one.
     """
     a = as_assessment(assessment, unit)
-    return score_many(methodology, [a], upto=upto, missing=missing, plan=plan_of(methodology))[0]
+    if carry is None:
+        filled, carried = a, None
+    else:
+        filled, carried = carry_forward(methodology, a, carry)
+    if collect:
+        found = check_assessment(methodology, filled, upto=upto, missing=missing)
+        if found:
+            raise ErrorList(found, unit=a.unit)
+    if carried is None:
+        return score_many(methodology, [a], upto=upto, missing=missing, plan=plan_of(methodology))[
+            0
+        ]
+    return _score(methodology, [filled], upto, missing, plan_of(methodology), (carried,))[0]
 
 
 def score_many(
@@ -62,16 +89,64 @@ def score_many(
     upto: str | None = None,
     missing: str | None = None,
     plan: Plan | None = None,
+    carry: Sequence[Carry] | None = None,
 ) -> CardSet:
     """Score many units at once; ``result[i] == score(methodology, assessments[i])``.
 
     ``assessments`` is a sequence of :class:`~parindex.assessment.Assessment` objects or
     ``{code: value}`` mappings, or an :class:`AssessmentTable`. ``upto`` and ``missing`` mean what
     they mean for :func:`score`. ``plan`` is the result of :func:`compile_plan` for this
-    methodology, to save compiling it again.
+    methodology, to save compiling it again. ``carry`` holds earlier periods (assessments or
+    cards) matched to the units by name: each unit's leaves without input take its earlier
+    period's values, as :func:`score` does with ``carry=``.
 
     Raises the error of the first unit (in input order) that cannot be scored.
     """
+    if carry is None:
+        return _score(methodology, assessments, upto, missing, plan, ())
+    earlier = _by_unit(carry)
+    if isinstance(assessments, AssessmentTable):
+        assessments = [assessments.assessment(k) for k in range(len(assessments))]
+    filled: list[Any] = []
+    carried: list[dict[str, str]] = []
+    for x in assessments:
+        try:
+            a = as_assessment(x, None)
+        except ParIndexError:
+            filled.append(x)  # refused when scored, in input order
+            carried.append({})
+            continue
+        before = earlier.get(a.unit)
+        f, c = (a, {}) if before is None else carry_forward(methodology, a, before)
+        filled.append(f)
+        carried.append(c)
+    return _score(methodology, filled, upto, missing, plan, tuple(carried))
+
+
+def _by_unit(carry: Sequence[Carry]) -> dict[str, Carry]:
+    """Earlier periods by unit name; a unit given twice is refused."""
+    out: dict[str, Carry] = {}
+    for x in carry:
+        unit = x.unit if isinstance(x, (Assessment, ScoreCard)) else None
+        if unit is None:
+            raise ParIndexError(
+                "score_many(carry=) takes assessments or cards, matched to the units by name",
+                value=type(x).__name__,
+            )
+        if unit in out:
+            raise ParIndexError("an earlier period is given twice for this unit", unit=unit)
+        out[unit] = x
+    return out
+
+
+def _score(
+    methodology: Methodology,
+    assessments: Sequence[Assessment | Mapping[str, Any]] | AssessmentTable,
+    upto: str | None,
+    missing: str | None,
+    plan: Plan | None,
+    carried: tuple[Mapping[str, str], ...],
+) -> CardSet:
     m = methodology
     if plan is None:
         plan = compile_plan(m)
@@ -114,6 +189,8 @@ def score_many(
         res,
         table,
         engine.row_index(),
+        check_missing_policy(policy),
+        carried,
     )
 
 
@@ -154,6 +231,62 @@ def first_error(
     raise AssertionError(  # pragma: no cover - the engine and its checks disagree
         f"internal error: the engine found a problem with unit {a.unit!r} that it cannot name"
     )
+
+
+def check_assessment(
+    methodology: Methodology,
+    assessment: Assessment | Mapping[str, Any],
+    *,
+    upto: str | None = None,
+    missing: str | None = None,
+) -> tuple[ParIndexError, ...]:
+    """Every error that stops ``assessment`` from being scored, all at once (none: it scores).
+
+    The input checks of :func:`first_error` run on every input instead of stopping at the first:
+    unknown codes, wrong kinds, values out of range, items that do not apply, and, under the
+    ``block`` policy, the items without input. When the inputs are right, the scoring itself runs
+    and its error, if any, is the one returned.
+    """
+    errors: list[ParIndexError] = []
+    if isinstance(assessment, Mapping):  # the short form: check every entry on its own first
+        good: dict[str, Any] = {}
+        for c, value in assessment.items():
+            try:
+                entry_at(value, unit="", code=str(c), stage="self")
+            except ParIndexError as exc:
+                errors.append(exc)
+            else:
+                good[str(c)] = value
+        assessment = good
+    try:
+        a = as_assessment(assessment, None)
+        policy = check_missing_policy(missing or methodology.missing)
+        if upto is not None:
+            upto = stage_name(upto, unit=a.unit)
+        inputs = resolve(methodology, a, upto, errors)
+    except ParIndexError as exc:
+        return (*errors, exc)
+    for code, li in inputs.items():  # the values a rule refuses only when it scores them
+        leaf = methodology.nodes[code]
+        if li.stage is None or li.not_applicable or li.missing or leaf.rule is None:
+            continue
+        try:
+            leaf.rule.evaluate(li.value, leaf.min, leaf.max)
+        except ParIndexError as exc:
+            errors.append(exc.with_context(unit=a.unit, code=code, stage=li.stage))
+    if policy == "block":
+        at_fault = {e.code for e in errors}
+        try:
+            require_inputs({c: li for c, li in inputs.items() if c not in at_fault}, a.unit)
+        except AssessmentError as exc:
+            errors.append(exc)
+    if errors:
+        return tuple(errors)
+    try:
+        score_many(methodology, [a], upto=upto, missing=missing, plan=plan_of(methodology))
+    except ParIndexError as exc:
+        return (exc,)
+    return ()
 
 
 class _Engine:
@@ -360,7 +493,10 @@ class _Engine:
             miss = self.miss[j]
             if self.policy == "block":
                 self.faults.flag(np.flatnonzero(miss))
-            res.adjusted[j][miss] = np.nan if mx is None else mx
+            if self.policy == "exclude":
+                excluded_leaf(res, j, node, miss, self.faults)
+            else:
+                res.adjusted[j][miss] = np.nan if mx is None else mx
         lo, hi = self.node_bounds[j], self.node_bounds[j + 1]
         if lo == hi:  # no unit gives this leaf a value
             return

@@ -494,5 +494,10 @@ def load_file(path: str | os.PathLike[str]) -> Methodology:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise MethodologyError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+        raise MethodologyError(
+            f"cannot read the file: {exc.strerror}",
+            file=str(p),
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
+        ) from None
     return load_text(raw, file=str(p))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .._text import fmt
+from .._write import write_text
 from .model import METHOD_LABELS, Methodology
 from .registry import load, shipped_ids
 
@@ -98,7 +99,7 @@ def write_pages(folder: str | Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     for ident in shipped_ids():
         p = folder / page_name(ident)
-        p.write_text(page(load(ident, kind="any")), encoding="utf-8")
+        write_text(p, page(load(ident, kind="any")))
         out.append(p)
     return out
 

@@ -28,6 +28,7 @@ __all__ = [
     "KnownDecision",
     "MethodologyInfo",
     "available",
+    "governing",
     "known",
     "load",
     "load_file",
@@ -70,6 +71,7 @@ class MethodologyInfo:
     status: str
     detail: str = "full"
     note: str | None = None
+    maxima: tuple[int, int] | None = None  # (nodes whose maximum is known, nodes), when encoded
 
 
 def shipped_ids() -> tuple[str, ...]:
@@ -94,6 +96,11 @@ def available() -> tuple[MethodologyInfo, ...]:
                 complete=bool(getattr(m, "complete", True)),
                 status=m.status,
                 detail=getattr(m, "detail", "full"),
+                maxima=(
+                    (sum(n.max is not None for n in m), len(m))
+                    if isinstance(m, Methodology)
+                    else None
+                ),
             )
         )
     for k in known():
@@ -110,6 +117,19 @@ def available() -> tuple[MethodologyInfo, ...]:
                 note=k.missing,
             )
         )
+    return tuple(out)
+
+
+def governing(
+    prefix: str = "vn-moha/province", years: range = range(2012, 2027)
+) -> tuple[tuple[int, MethodologyInfo | None], ...]:
+    """For each assessment year, the methodology or known decision of ``prefix`` that governs
+    it (encoded first), or None where no decision is known here."""
+    infos = [i for i in available() if i.id.startswith(prefix + "/")]
+    out: list[tuple[int, MethodologyInfo | None]] = []
+    for year in years:
+        found = sorted((i for i in infos if year in i.years), key=lambda i: (not i.encoded, i.id))
+        out.append((year, found[0] if found else None))
     return tuple(out)
 
 
@@ -177,6 +197,22 @@ def load(
 
 
 def _load(ident: str, year: int | None) -> Methodology | SurveyMethodology:
+    if not isinstance(ident, str):
+        raise MethodologyError(
+            "expected a methodology id (a text)",
+            value=ident,
+            error_code="wrong-type",
+            params={"what": "a methodology id (a text)"},
+            pointer="/ident",
+        )
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise MethodologyError(
+            "year must be an integer year such as 2023",
+            value=year,
+            error_code="wrong-type",
+            params={"what": "an integer year"},
+            pointer="/year",
+        )
     ident = ident.strip().strip("/")
     if ident.endswith(".yaml"):
         ident = ident[:-5]
@@ -193,7 +229,12 @@ def _load(ident: str, year: int | None) -> Methodology | SurveyMethodology:
         for k in known():
             if k.id == ident:
                 raise _not_encoded(k)
-        raise MethodologyError(f"no methodology {ident}; available: {', '.join(ids)}", value=ident)
+        raise MethodologyError(
+            f"no methodology {ident}; available: {', '.join(ids)}",
+            value=ident,
+            error_code="unknown-methodology",
+            params={"ident": ident, "available": ", ".join(ids)},
+        )
     if len(parts) == 2:
         if year is None:
             raise MethodologyError(
@@ -218,6 +259,8 @@ def _load(ident: str, year: int | None) -> Methodology | SurveyMethodology:
                 else f"; unknown scheme (available: {', '.join(sorted({i.rsplit('/', 1)[0] for i in ids}))})"
             ),
             value=year,
+            error_code="unknown-year",
+            params={"ident": ident, "year": year},
         )
     raise MethodologyError(
         "expected an id such as 'vn-moha/province/2022' or 'vn-moha/province' with a year",
@@ -262,5 +305,10 @@ def load_file(
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise MethodologyError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+        raise MethodologyError(
+            f"cannot read the file: {exc.strerror}",
+            file=str(p),
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
+        ) from None
     return _of_kind(load_any(yamlio.load_yaml(raw, file=str(p)), file=str(p)), kind, "load_file()")

@@ -9,10 +9,10 @@ underneath and rounded half up only here, as published.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .._safe import html_text
 from .._text import present
 from ..analysis.gaps import GapReport
 from ..analysis.gaps import gaps as find_gaps
@@ -37,7 +37,7 @@ _NUM = _TD + ";text-align:right;font-variant-numeric:tabular-nums"
 
 
 def _e(x: Any) -> str:
-    return html.escape("" if x is None else str(x))
+    return "" if x is None else html_text(x)
 
 
 def _lang(lang: str) -> str:

@@ -7,9 +7,9 @@ the change series of :func:`parindex.render.rows.change_rows`.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 
+from .._safe import html_text
 from .rows import ChangeRows
 
 __all__ = ["bar_chart", "change_chart", "pareto_chart"]
@@ -18,7 +18,7 @@ _FONT = "font-family:sans-serif;font-size:12px"
 
 
 def _e(s: str) -> str:
-    return html.escape(s, quote=True)
+    return html_text(s)
 
 
 def bar_chart(

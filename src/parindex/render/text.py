@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from .._safe import clean
 from .._text import present
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ def card_table(card: ScoreCard, *, lang: str = "vi", depth: int | None = None) -
     lang = "en" if lang == "en" else "vi"
     head = _HEAD[lang]
     rows = [head, *_rows(card, lang, depth)]
+    rows = [tuple(clean(c, newlines=False) for c in r) for r in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = []
     for i, r in enumerate(rows):
@@ -68,10 +70,10 @@ def card_table(card: ScoreCard, *, lang: str = "vi", depth: int | None = None) -
     d = card.methodology.rounding.decimals
     g = card.group
     m = card.methodology
+    unit = clean(card.unit, newlines=False)
+    period = clean(card.period or "", newlines=False)
     if lang == "vi":
-        title = f"Đơn vị: {card.unit or '(không tên)'}" + (
-            f" — kỳ {card.period}" if card.period else ""
-        )
+        title = f"Đơn vị: {unit or '(không tên)'}" + (f" — kỳ {period}" if period else "")
         title += f"\nBộ chỉ số: {m.title.vi} [{m.id}]"
         p = partial(present, decimals=d, lang="vi")
         total = f"TỔNG: {p(card.points)}/{p(card.max_points)} điểm — chỉ số {p(card.index)}%" + (
@@ -85,9 +87,7 @@ def card_table(card: ScoreCard, *, lang: str = "vi", depth: int | None = None) -
         if card.clamped:
             extra.append(f"Đã áp giới hạn điểm tại: {', '.join(c or 'TỔNG' for c in card.clamped)}")
     else:
-        title = f"Unit: {card.unit or '(unnamed)'}" + (
-            f" — period {card.period}" if card.period else ""
-        )
+        title = f"Unit: {unit or '(unnamed)'}" + (f" — period {period}" if period else "")
         title += f"\nMethodology: {m.title.text('en')} [{m.id}]"
         total = (
             f"TOTAL: {present(card.points, d)} of {present(card.max_points, d)} points — "
@@ -120,11 +120,12 @@ def gaps_table(rep: GapReport, *, lang: str = "vi") -> str:
         if vi
         else ("Code", "Lost", "Points/max", "Lead unit", "Cause")
     )
-    rows = [head]
+    rows: list[tuple[str, ...]] = [head]
     rmap = rep.responsibilities
     for g in rep.items:
         lead = ", ".join(rmap.unit_name(u) if rmap else u for u in g.lead) or "—"
-        rows.append((g.code, p(g.lost), f"{p(g.points)}/{p(g.max)}", lead, g.cause(lang)))
+        row = (g.code, p(g.lost), f"{p(g.points)}/{p(g.max)}", lead, g.cause(lang))
+        rows.append((*(clean(c, newlines=False) for c in row),))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = [
         "  ".join(

@@ -3,8 +3,7 @@ no external resources)."""
 
 from __future__ import annotations
 
-import html
-
+from .._safe import html_text
 from ..render.rows import change_rows
 from ..render.svg import bar_chart, change_chart, pareto_chart
 from .model import COLUMNS, Report, register_format
@@ -25,7 +24,7 @@ tr.d1 td{font-weight:bold;background:#f8f9fa}
 
 
 def _e(s: object) -> str:
-    return html.escape(str(s), quote=True)
+    return html_text(s)
 
 
 def _table(
@@ -63,6 +62,7 @@ def render_html(rep: Report) -> str:
     ]
     if rep.place is not None and rep.ranking is not None:
         summary.append([(w["place"], False), (f"{rep.place} / {len(rep.ranking)}", True)])
+    summary += [[(label, False), (text, False)] for label, text in rep.basis()]
     body.append(f'<h2 id="summary">{_e(w["summary"])}</h2>')
     body.append(_table([w["item"], w["value"]], summary))
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from .._safe import markdown_text
 from .model import COLUMNS, Report, register_format
 
 __all__ = ["render_markdown"]
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown_text(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _table(head: tuple[str, ...] | list[str], rows: list[list[str]]) -> list[str]:
@@ -21,7 +22,7 @@ def render_markdown(rep: Report) -> str:
     w = rep.words
     n = rep.num
     card = rep.card
-    lines = [f"# {rep.heading}", ""]
+    lines = [f"# {markdown_text(rep.heading)}", ""]
     g = card.group
     summary = [
         [w["unit"], card.unit],
@@ -34,6 +35,7 @@ def render_markdown(rep: Report) -> str:
     ]
     if rep.place is not None and rep.ranking is not None:
         summary.append([w["place"], f"{rep.place} / {len(rep.ranking)}"])
+    summary += [[label, text] for label, text in rep.basis()]
     lines += [f"## {w['summary']}", "", *_table([w["item"], w["value"]], summary), ""]
 
     lines += [f"## {w['domains']}", ""]
@@ -179,8 +181,10 @@ def render_markdown(rep: Report) -> str:
     missing = rep.gaps.missing_input
     noev = rep.gaps.missing_evidence
     lines += [f"## {w['missing']}", ""]
-    lines.append(f"- {w['no_input']}: " + (", ".join(g.code for g in missing) or w["none"]))
-    lines.append(f"- {w['no_evidence']}: " + (", ".join(noev) or w["none"]))
+    lines.append(
+        f"- {w['no_input']}: " + markdown_text(", ".join(g.code for g in missing) or w["none"])
+    )
+    lines.append(f"- {w['no_evidence']}: " + markdown_text(", ".join(noev) or w["none"]))
     lines.append("")
 
     lines += [f"## {w['table']}", ""]

@@ -16,11 +16,13 @@ from typing import Any
 import attrs
 
 from .._text import present
+from .._write import write_text as write_file_text
 from ..analysis.compare import PeriodComparison, StageComparison
 from ..analysis.gaps import GapReport
 from ..analysis.rank import Ranking
 from ..card import NodeResult, ScoreCard
 from ..errors import ParIndexError
+from ..explain import carried_text, missing_text
 
 __all__ = ["COLUMNS", "FORMATS", "WORDS", "Format", "Report", "register_format"]
 
@@ -65,6 +67,8 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "place": "Xếp hạng",
         "lost": "Tổng điểm mất",
         "summary": "Tóm tắt",
+        "basis": "Số liệu dùng để tính",
+        "basis_full": "Đủ số liệu cho mọi tiêu chí",
         "item": "Nội dung",
         "value": "Kết quả",
         "domains": "Kết quả theo lĩnh vực",
@@ -122,6 +126,8 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "lead": "lead",
         "coop": "cooperating",
         "next": "Next band",
+        "basis": "Inputs behind the figures",
+        "basis_full": "Every item has its input",
         "full": "Full score",
         "cascade": "Units' results on related items",
         "explain": "explanation needed",
@@ -181,6 +187,22 @@ class Report:
         if self.ranking is None:
             return None
         return self.ranking[self.card.unit].place
+
+    def basis(self) -> list[tuple[str, str]]:
+        """The summary's statement of where the figures come from: the missing-input policy
+        and the items it touched, the items carried from an earlier period (every format shows
+        these rows)."""
+        card = self.card
+        by_text: dict[str, list[str]] = {}
+        for r in card.leaves():
+            if r.missing:
+                by_text.setdefault(missing_text(r.missing_policy, self.lang), []).append(r.code)
+            elif r.carried_from is not None:
+                text = carried_text(r.carried_from, self.lang)
+                by_text.setdefault(text[:1].upper() + text[1:], []).append(r.code)
+        if not by_text:
+            return [(self.words["basis"], self.words["basis_full"])]
+        return [(self.words["basis"], f"{t}: {', '.join(c)}") for t, c in by_text.items()]
 
     def responsible(self, code: str) -> str:
         """The responsible units of a node, as shown in the table."""
@@ -242,9 +264,23 @@ class Report:
         return _format("xlsx").write(self, Path(path))
 
     def write(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
-        """Write the report; the format comes from ``format`` or the file's suffix."""
+        """Write the report; the format comes from the file's suffix (``.md``, ``.html``,
+        ``.xlsx``), or from ``format`` for a file without one. An unknown suffix, or one that
+        names another format than ``format``, is refused: no file is ever written in another
+        format than its name says."""
         p = Path(path)
-        return _format((format or p.suffix.lstrip(".")).lower(), p).write(self, p)
+        suffix = p.suffix.lstrip(".").lower()
+        if format is None:
+            return _format(suffix, p).write(self, p)
+        fmt = _format(format.lower(), p)
+        if suffix and FORMATS.get(suffix) is not fmt:
+            raise ParIndexError(
+                f"the file's suffix .{suffix} does not name the {format} format; "
+                "name the file after its format, or leave --format out",
+                file=str(p),
+                value=format,
+            )
+        return fmt.write(self, p)
 
 
 @attrs.frozen
@@ -274,8 +310,7 @@ def register_format(
         render = text
 
         def write_text(rep: Report, path: Path) -> Path:
-            path.write_text(render(rep), encoding="utf-8")
-            return path
+            return write_file_text(path, render(rep))
 
         write = write_text
     fmt = Format(names, write, text)

@@ -3,7 +3,8 @@
 Sheets: the officers' table (every node, the columns STT; lĩnh vực / tiêu chí / tiêu chí thành
 phần; điểm tối đa; tự đánh giá; thẩm định; điểm đạt; chỉ số; nguyên nhân; đơn vị chịu trách
 nhiệm; giải pháp), the gaps, and the roll-up by responsible unit. Numbers are stored as exact
-numbers (not text), shown with two decimals.
+numbers (not text), shown with two decimals; every text is stored as text, never as a formula
+(:mod:`parindex._safe`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .._safe import append_row
+from .._write import write_file
 from ..errors import MissingExtraError
 from .model import COLUMNS, Report, register_format
 
@@ -38,13 +41,21 @@ def write_xlsx(rep: Report, path: str | os.PathLike[str]) -> Path:
     ws = wb.active
     ws.title = names[0]
     card = rep.card
-    ws.append([rep.heading])
-    ws.append([w["unit"], card.unit, w["period"], card.period or "", w["index"], card.index])
-    ws.append(list(cols))
+    append_row(ws, [rep.heading])
+    basis = rep.basis()
+    append_row(
+        ws,
+        [
+            *(w["unit"], card.unit, w["period"], card.period or "", w["index"], card.index),
+            *(basis[0][0], "; ".join(text for _, text in basis)),
+        ],
+    )
+    append_row(ws, list(cols))
     header_row = 3
     numfmt = "0.00"
     for r in rep.rows():
-        ws.append(
+        append_row(
+            ws,
             [
                 r["code"],
                 r["label"],
@@ -56,15 +67,15 @@ def write_xlsx(rep: Report, path: str | os.PathLike[str]) -> Path:
                 r["cause"] or None,
                 r["responsible"] or None,
                 r["remedy"] or None,
-            ]
+            ],
         )
         row = ws.max_row
         ws.cell(row, 2).alignment = Alignment(indent=max(0, r["depth"] - 1), wrap_text=True)
         if r["depth"] == 1:
             for c in range(1, 11):
                 ws.cell(row, c).font = Font(bold=True)
-    ws.append(
-        ["Σ", w["points"], card.max_points, rep.self_card.points, None, card.points, card.index]
+    append_row(
+        ws, ["Σ", w["points"], card.max_points, rep.self_card.points, None, card.points, card.index]
     )
     for row in ws.iter_rows(min_row=header_row + 1, min_col=3, max_col=7):
         for cell in row:
@@ -77,9 +88,10 @@ def write_xlsx(rep: Report, path: str | os.PathLike[str]) -> Path:
 
     ws2 = wb.create_sheet(names[1])
     head2 = ["#", cols[0], cols[1], cols[2], cols[5], w["lost_col"], cols[7], cols[8], cols[9]]
-    ws2.append(head2)
+    append_row(ws2, head2)
     for i, gp in enumerate(rep.gaps, start=1):
-        ws2.append(
+        append_row(
+            ws2,
             [
                 i,
                 gp.code,
@@ -90,29 +102,28 @@ def write_xlsx(rep: Report, path: str | os.PathLike[str]) -> Path:
                 gp.cause(rep.lang),
                 rep.responsible(gp.code) or None,
                 gp.remedy(rep.lang) or None,
-            ]
+            ],
         )
     _numbers(ws2, 4, 6, numfmt)
     _widths(ws2, [5, 8, 50, 10, 10, 10, 60, 40, 60])
 
     ws3 = wb.create_sheet(names[2])
-    ws3.append([w["unit_col"], w["lead_lost"], w["items"], w["coop_lost"], w["items"]])
+    append_row(ws3, [w["unit_col"], w["lead_lost"], w["items"], w["coop_lost"], w["items"]])
     for u in rep.gaps.by_unit():
-        ws3.append(
+        append_row(
+            ws3,
             [
                 u.name,
                 u.lead_lost,
                 ", ".join(u.lead_codes),
                 u.cooperating_lost,
                 ", ".join(u.cooperating_codes),
-            ]
+            ],
         )
     _numbers(ws3, 2, 2, numfmt)
     _numbers(ws3, 4, 4, numfmt)
     _widths(ws3, [40, 16, 30, 16, 30])
-    p = Path(path)
-    wb.save(p)
-    return p
+    return write_file(path, wb.save)
 
 
 def _numbers(ws: Any, lo: int, hi: int, fmt: str) -> None:

@@ -209,7 +209,12 @@ def load_applicability(path: str | os.PathLike[str]) -> Applicability:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise AssessmentError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+        raise AssessmentError(
+            f"cannot read the file: {exc.strerror}",
+            file=str(p),
+            error_code="file-not-readable",
+            params={"reason": exc.strerror},
+        ) from None
     try:
         data = yamlio.load_yaml(raw, file=str(p))
     except MethodologyError as exc:

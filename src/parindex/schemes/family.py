@@ -324,7 +324,12 @@ def load_family(source: str | os.PathLike[str], year: int | None = None) -> Sche
         try:
             raw = p.read_bytes()
         except OSError as exc:
-            raise MethodologyError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+            raise MethodologyError(
+                f"cannot read the file: {exc.strerror}",
+                file=str(p),
+                error_code="file-not-readable",
+                params={"reason": exc.strerror},
+            ) from None
         return parse_family(yamlio.load_yaml(raw, file=str(p)), file=str(p), base=p.parent)
     ident = text.strip().strip("/")
     shipped = families()

@@ -197,6 +197,8 @@ class Acc:
         self.cells = Grow()  # (stratum, group) → index
         self.s1 = np.zeros((0, 3 * k), dtype=np.float64)
         self.s2 = np.zeros((0, 3 * k, 3 * k), dtype=np.float64)
+        # respondents with a positive weight and a valid answer, per (stratum, group) and item
+        self.npos = np.zeros((0, k), dtype=np.int64)
         self.excluded = Exclusions()
 
     def add(
@@ -359,6 +361,7 @@ class Acc:
             cell = self.cells.codes([(c // max(g, 1), c % max(g, 1))])[0]
             self.s1 = grow(self.s1, len(self.cells))
             self.s2 = grow(self.s2, len(self.cells))
+            self.npos = grow(self.npos, len(self.cells))
             for s0 in range(a, b, step):
                 e0 = min(b, s0 + step)
                 block = u8[s0:e0] if in_order else u8[order[s0:e0]]
@@ -371,3 +374,4 @@ class Acc:
                     mat *= (wv[s0:e0] if in_order else wv[order[s0:e0]])[:, None]
                 self.s1[cell] += mat.sum(axis=0, dtype=np.float64)
                 self.s2[cell] += (mat.T @ mat).astype(np.float64)
+                self.npos[cell] += np.count_nonzero(mat[:, k : 2 * k] > 0, axis=0)

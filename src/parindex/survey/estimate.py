@@ -54,12 +54,14 @@ __all__ = [
 DESIGNS = ("srs", "taylor", "bootstrap")
 #: Policies for a stratum with a single PSU: raise an error, leave it out of the variance
 #: ("skip", as samplics' ``skip`` and R's ``certainty``), or centre it on the mean of all PSUs
-#: ("center", as R's ``options(survey.lonely.psu = "adjust")``).
-SINGLE_PSU = ("error", "skip", "center")
+#: ("center", as R's ``options(survey.lonely.psu = "adjust")``), or give it the average variance
+#: of the other strata ("average", as R's ``options(survey.lonely.psu = "average")``: the sum
+#: over the strata with several PSUs times all strata over those strata).
+SINGLE_PSU = ("error", "skip", "center", "average")
 #: Quantiles of the intervals: the normal ("z") or Student t on the design degrees of freedom.
 DF = ("z", "design")
 Design = Literal["srs", "taylor", "bootstrap"]
-SinglePSU = Literal["error", "skip", "center"]
+SinglePSU = Literal["error", "skip", "center", "average"]
 
 
 @attrs.frozen
@@ -309,8 +311,10 @@ def estimate(
 ) -> Estimates:
     """Satisfaction indices per group, with standard errors and intervals.
 
-    ``design``: ``"srs"`` (unweighted simple random sample: Wilson intervals for items, Wald on the
-    linearised standard error for aggregates), ``"taylor"`` (weights, strata and PSUs when the
+    ``design``: ``"srs"`` (simple random sample, respondents as PSUs without strata, weighted when
+    the responses have weights and ``weights`` is true: Wilson intervals for items, on the
+    effective sample size when weighted, Wald on the linearised standard error for aggregates),
+    ``"taylor"`` (weights, strata and PSUs when the
     responses have them: Taylor linearisation, Wald intervals) or ``"bootstrap"`` (Rao–Wu
     rescaling bootstrap of the PSUs within strata; percentile intervals).
     ``single_psu``: what to do with a stratum that has one PSU (see :data:`SINGLE_PSU`).
@@ -323,11 +327,11 @@ def estimate(
         raise SurveyError(f"design must be one of {', '.join(DESIGNS)}", value=design)
     if single_psu not in SINGLE_PSU:
         raise SurveyError(f"single_psu must be one of {', '.join(SINGLE_PSU)}", value=single_psu)
-    if design == "bootstrap" and single_psu == "center":
+    if design == "bootstrap" and single_psu in ("center", "average"):
         raise SurveyError(
-            "single_psu='center' has no bootstrap counterpart: a stratum with one PSU has nothing "
-            "to resample, so its PSU keeps the factor 1 and adds no variance; choose "
-            "single_psu='skip' to say so, or design='taylor' to centre it",
+            f"single_psu={single_psu!r} has no bootstrap counterpart: a stratum with one PSU has "
+            "nothing to resample, so its PSU keeps the factor 1 and adds no variance; choose "
+            "single_psu='skip' to say so, or design='taylor' for 'center' or 'average'",
             value=single_psu,
         )
     ov = overall or methodology.overall_aggregate
@@ -347,12 +351,12 @@ def estimate(
     for r in chunks:
         if acc is None:
             items = r.items
-            weighted = design != "srs" and weights and r.weight is not None
+            weighted = weights and r.weight is not None
             if design != "srs":
                 strata_name = "stratum" if "stratum" in r.attributes else None
                 psu_name = "psu" if "psu" in r.attributes else None
             mode = "none"
-            if aggregate_intervals or design != "srs":
+            if aggregate_intervals or design != "srs" or weighted:
                 mode = "psu" if psu_name else ("twopass" if in_memory else "cross")
             if design == "bootstrap":
                 mode = "psu"
@@ -393,6 +397,7 @@ def estimate(
         strata=strata_name,
         df=df,
         method=interval,
+        aggregate_se=aggregate_intervals or design != "srs",
     )
     groups = _group_estimates(acc, methodology, items, codes, tallies, coef, agg, spread, minimum)
     return Estimates(
@@ -493,6 +498,7 @@ def _spread(
     strata: str | None,
     df: str = "z",
     method: str | None = None,
+    aggregate_se: bool = True,
 ) -> _Spread:
     """Standard errors and intervals: bootstrap percentiles, or linearisation with Wilson/Wald."""
     gn, k = t.V.shape
@@ -527,19 +533,31 @@ def _spread(
             agg_se = np.where(np.isnan(agg), np.nan, agg_se)
             item_se = np.where(avail, item_se, np.nan)
         dfv: Any = math.inf
+        item_df: Any = math.inf
         if df == "design":
-            dfv = design_df(acc, responses, by, strata)[:, None]
+            group_df, item_df = design_df(acc, responses, by, strata)
+            dfv = group_df[:, None]
         if design == "srs" and acc.mode == "none":
             item_se, mean_se = srs_item_se(acc, t.p, t.V, t.mean, t.ss)
+        if not aggregate_se:  # weighted srs makes the design pass anyway: drop what was not asked
+            agg_se = np.full_like(agg_se, np.nan)
         n_agg = _aggregate_n(coef, t.n_valid)
-        agg_lo, agg_hi = _interval(method or "wald", agg, agg_se, n_agg, acc, level, dfv)
-        if design == "srs" and method is None:
-            lo, hi = wilson(p0, t.n_valid.astype(np.float64), level, dfv)
+        n_dom = acc.respondents[:gn].astype(np.float64)[:, None]
+        agg_lo, agg_hi = _interval(method or "wald", agg, agg_se, n_agg, n_dom, level, dfv)
+        # an item's subset: the respondents with a valid answer to it (R's degf and nrow of it)
+        n_item = t.n_valid.astype(np.float64)
+        if design == "srs" and method is None and acc.weighted:
+            # weighted answers: Wilson on the effective sample size (design effect of the weights)
+            item_lo, item_hi = _interval("wilson", t.p, item_se, t.n_valid, n_item, level, item_df)
+        elif design == "srs" and method is None:
+            lo, hi = wilson(p0, n_item, level, item_df)
             item_lo, item_hi = lo * 100, hi * 100
         else:
-            item_lo, item_hi = _interval(method or "wald", t.p, item_se, t.n_valid, acc, level, dfv)
+            item_lo, item_hi = _interval(
+                method or "wald", t.p, item_se, t.n_valid, n_item, level, item_df
+            )
         mean_se = np.where(avail, mean_se, np.nan)
-        mean_lo, mean_hi = wald(t.mean, mean_se, level, df=dfv)
+        mean_lo, mean_hi = wald(t.mean, mean_se, level, df=item_df)
     item_lo = np.where(avail, item_lo, np.nan)
     item_hi = np.where(avail, item_hi, np.nan)
     mean_se = np.where(avail, mean_se, np.nan)
@@ -557,9 +575,10 @@ def _aggregate_n(coef: F64, n_valid: I64) -> I64:
 
 
 def _interval(
-    method: str, p: F64, se: F64, n_valid: I64, acc: Acc, level: float, dfv: Any
+    method: str, p: F64, se: F64, n_valid: I64, n_dom: F64, level: float, dfv: Any
 ) -> tuple[F64, F64]:
-    """Interval bounds (percent) of proportions ``p`` (0–1) with standard errors ``se`` (percent).
+    """Interval bounds (percent) of proportions ``p`` (0–1) with standard errors ``se`` (percent);
+    ``n_dom``: the respondents of the estimate's subset, ``dfv`` its degrees of freedom.
 
     Where the standard error is 0 (p = 0 or 1, or no spread between PSUs) the effective sample
     size is taken as the valid answers (design effect 1), so that "beta", "wilson" and "logit"
@@ -569,7 +588,6 @@ def _interval(
         return wald(p * 100, se, level, (0.0, 100.0), df=dfv)
     s = se / 100
     n_eff = np.where(s > 0, effective_n(p, s), n_valid.astype(np.float64))
-    n_dom = acc.respondents[: p.shape[0]].astype(np.float64)[:, None]
     kg = korn_graubard(p, n_eff, level, dfv, n_dom)
     if method == "beta":
         lo, hi = kg

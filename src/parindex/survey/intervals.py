@@ -1,7 +1,8 @@
 """Confidence intervals for proportions and for linearised estimates (no SciPy needed).
 
 The Student t and beta quantiles invert the regularised incomplete beta function (continued
-fraction of Numerical Recipes §6.4) by bisection, vectorised over arrays.
+fraction of Numerical Recipes §6.4) by Halley steps from its first guess, kept inside a bracket,
+vectorised over arrays (each element stops at its own convergence).
 """
 
 from __future__ import annotations
@@ -78,15 +79,21 @@ _lgamma = np.frompyfunc(math.lgamma, 1, 1)
 
 
 def _betacf(a: Array, b: Array, x: Array) -> Array:
-    """The continued fraction of the incomplete beta function (modified Lentz)."""
+    """The continued fraction of the incomplete beta function (modified Lentz), elementwise.
+
+    Each element stops at its own convergence: the loop carries only the unconverged ones.
+    """
     tiny = 1e-300
+    out = np.empty_like(x)
+    idx = np.arange(x.size)
+    a, b, x = a.ravel(), b.ravel(), x.ravel()
     qab, qap, qam = a + b, a + 1.0, a - 1.0
     c = np.ones_like(x)
     d = 1.0 - qab * x / qap
     d = np.where(np.abs(d) < tiny, tiny, d)
     d = 1.0 / d
     h = d.copy()
-    for m in range(1, 1000):
+    for m in range(1, 10_000):
         m2 = 2 * m
         aa = m * (b - m) * x / ((qam + m2) * (a + m2))
         d = 1.0 + aa * d
@@ -101,9 +108,16 @@ def _betacf(a: Array, b: Array, x: Array) -> Array:
         c = np.where(np.abs(c) < tiny, tiny, c)
         delta = d * c
         h = h * delta
-        if np.all(np.abs(delta - 1.0) < 1e-15):
-            break
-    return h
+        done = ~(np.abs(delta - 1.0) >= 1e-15)  # NaN counts as done
+        if done.any():
+            out.flat[idx[done]] = h[done]
+            keep = ~done
+            if not keep.any():
+                return out
+            idx, a, b, x, c, d, h = idx[keep], a[keep], b[keep], x[keep], c[keep], d[keep], h[keep]
+            qab, qap, qam = qab[keep], qap[keep], qam[keep]
+    out.flat[idx] = h
+    return out
 
 
 def _betainc(a: Array, b: Array, x: Array, lbeta: Array) -> Array:
@@ -119,30 +133,75 @@ def _betainc(a: Array, b: Array, x: Array, lbeta: Array) -> Array:
     return np.where(x <= 0, 0.0, np.where(x >= 1, 1.0, out))
 
 
+def _beta_start(q: float, a: Array, b: Array) -> Array:
+    """A first guess of the q quantile of Beta(a, b) (Numerical Recipes §6.4 ``invbetai``:
+    Abramowitz–Stegun 26.5.22 where a, b ≥ 1, the tails of the density elsewhere)."""
+    pp = q if q < 0.5 else 1 - q
+    t = math.sqrt(-2.0 * math.log(pp))
+    z = (2.30753 + t * 0.27061) / (1.0 + t * (0.99229 + t * 0.04481)) - t
+    z = -z if q < 0.5 else z
+    al = (z * z - 3.0) / 6.0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        h = 2.0 / (1.0 / (2.0 * a - 1.0) + 1.0 / (2.0 * b - 1.0))
+        w = z * np.sqrt(al + h) / h - (1.0 / (2.0 * b - 1) - 1.0 / (2.0 * a - 1.0)) * (
+            al + 5.0 / 6.0 - 2.0 / (3.0 * h)
+        )
+        big = a / (a + b * np.exp(2.0 * w))
+        lna, lnb = np.log(a / (a + b)), np.log(b / (a + b))
+        ta, tb = np.exp(a * lna) / a, np.exp(b * lnb) / b
+        tw = ta + tb
+        small = np.where(
+            q < ta / tw, (a * tw * q) ** (1.0 / a), 1.0 - (b * tw * (1.0 - q)) ** (1.0 / b)
+        )
+    x = np.where((a >= 1) & (b >= 1), big, small)
+    return np.where(np.isfinite(x) & (x > 0) & (x < 1), x, 0.5)
+
+
 def beta_quantile(q: float, a: Array | float, b: Array | float) -> Array:
-    """The q quantile of Beta(a, b), elementwise; NaN where a or b is not positive and finite."""
+    """The q quantile of Beta(a, b), elementwise; NaN where a or b is not positive and finite.
+
+    Halley steps from the first guess of :func:`_beta_start`, kept inside a bracket of the root
+    (bisection where a step leaves it or stalls), each element until its own step is below 1e-14
+    of it, or until the bracket holds no float between its ends.
+    """
     a_a, b_a = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
-    ok = np.isfinite(a_a) & np.isfinite(b_a) & (a_a > 0) & (b_a > 0)
-    a_s, b_s = np.where(ok, a_a, 1.0), np.where(ok, b_a, 1.0)
+    shape = a_a.shape
+    ok = (np.isfinite(a_a) & np.isfinite(b_a) & (a_a > 0) & (b_a > 0)).ravel()
+    out = np.full(ok.shape, np.nan)
+    idx = np.flatnonzero(ok)
+    a_s, b_s = a_a.ravel()[idx], b_a.ravel()[idx]
     lbeta = np.asarray(_lgamma(a_s) + _lgamma(b_s) - _lgamma(a_s + b_s), dtype=np.float64)
-    lo, hi = np.zeros_like(a_s), np.ones_like(a_s)
-    for _ in range(12):  # bisection brackets the root ...
-        mid = (lo + hi) / 2
-        below = _betainc(a_s, b_s, mid, lbeta) < q
-        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-    x = (lo + hi) / 2
-    for _ in range(40):  # ... then Newton steps, kept inside the bracket
+    x = _beta_start(q, a_s, b_s)
+    lo, hi = np.zeros_like(x), np.ones_like(x)
+    prev = np.full_like(x, np.inf)
+    for _ in range(200):
+        if idx.size == 0:
+            break
         f = _betainc(a_s, b_s, x, lbeta) - q
         lo, hi = np.where(f < 0, x, lo), np.where(f < 0, hi, x)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             dens = np.exp((a_s - 1) * np.log(x) + (b_s - 1) * np.log1p(-x) - lbeta)
-            step = x - f / dens
-        new = np.where(np.isfinite(step) & (step > lo) & (step < hi), step, (lo + hi) / 2)
-        done = np.abs(new - x) <= 1e-15 * np.maximum(x, 1e-300)
-        x = new
-        if np.all(done):
-            break
-    return np.where(ok, x, np.nan)
+            u = f / dens
+            bend = np.minimum(1.0, u * ((a_s - 1) / x - (b_s - 1) / (1 - x)))
+            step = x - u / (1.0 - 0.5 * bend)
+        inside = np.isfinite(step) & (step >= lo) & (step <= hi)
+        small = inside & (np.abs(step - x) <= 1e-14 * np.maximum(x, 1e-300))
+        converged = (small & (np.abs(f) <= 1e-9)) | (f == 0)
+        collapsed = hi <= np.nextafter(lo, 2.0)  # the root lies between two adjacent floats
+        done = converged | collapsed
+        # bisect where the step leaves the bracket, stalls far from the root (the density is
+        # unbounded at 0 or 1) or does not halve the step before (as Numerical Recipes' rtsafe)
+        halley = inside & ~small & (np.abs(step - x) <= 0.5 * prev)
+        new = np.where(halley, step, (lo + hi) / 2)
+        new = np.where(converged, np.where(inside, step, x), np.where(collapsed, lo, new))
+        prev, x = np.abs(new - x), new
+        if done.any():
+            out[idx[done]] = x[done]
+            keep = ~done
+            idx, a_s, b_s, lbeta = idx[keep], a_s[keep], b_s[keep], lbeta[keep]
+            x, lo, hi, prev = x[keep], lo[keep], hi[keep], prev[keep]
+    out[idx] = x
+    return out.reshape(shape)
 
 
 def t_quantile(level: float, df: Array | float) -> Array:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..errors import SurveyError
 from ._accumulate import F64, I64, Acc, combine
@@ -26,10 +27,12 @@ __all__ = [
     "bootstrap_replicates",
     "check_psu_counts",
     "design_df",
+    "item_psus",
     "linearised_variance",
     "percentile_spread",
     "replicate_factors",
     "srs_item_se",
+    "sum_strata",
     "taylor_variance",
     "twopass_variance",
 ]
@@ -71,10 +74,69 @@ def linearised_variance(
     return taylor_variance(acc, np.concatenate([u_agg, u_items, u_means], axis=1), single_psu)
 
 
-def design_df(acc: Acc, responses: Responses | None, by: Sequence[str], strata: str | None) -> F64:
-    """Design degrees of freedom per group: its PSUs minus its strata (R's ``degf`` of the
-    subset of the group's respondents). Respondents are the PSUs where there is no PSU column."""
+def item_psus(
+    acc: Acc, responses: Responses | None, by: Sequence[str], strata: str | None
+) -> tuple[I64, I64]:
+    """PSUs per (stratum, group, item) with a valid answer of positive weight to the item, and
+    PSUs per (stratum, group) with respondents: the subsets whose ``degf`` R reports.
+
+    Respondents are the PSUs where there is no PSU column.
+    """
+    gn, k = len(acc.groups), acc.k
+    if acc.mode == "psu":
+        nh = len(acc.strata)
+        npairs = len(acc.pairs)
+        cell = acc.psu_stratum[acc.pair_psu[:npairs]] * gn + acc.pair_group[:npairs]
+        has = (acc.totals[:npairs, k : 2 * k] > 0).astype(np.int64)
+        items = np.zeros((nh * gn, k), dtype=np.int64)
+        np.add.at(items, cell, has)
+        groups = np.bincount(cell, minlength=nh * gn)
+    elif acc.mode == "cross":
+        nh = len(acc.strata)
+        items = np.zeros((nh * gn, k), dtype=np.int64)
+        groups = np.zeros(nh * gn, dtype=np.int64)
+        for (h, g), c in acc.cells.index.items():
+            items[h * gn + g] = acc.npos[c]
+            groups[h * gn + g] = acc.n_h[h]  # only its presence is used
+    elif responses is not None:
+        n = responses.n
+        labels, local = combine(
+            [(responses.factor(b).labels, responses.factor(b).codes) for b in by], n
+        )
+        gidx = acc.groups.codes(labels)[local]
+        if strata:
+            sf = responses.factor(strata)
+            nh, sidx = len(sf.labels), sf.codes.astype(np.int64)
+        else:
+            nh, sidx = 1, np.zeros(n, dtype=np.int64)
+        cell = sidx * gn + gidx
+        positive = np.ones(n, dtype=bool)
+        if acc.weighted and responses.weight is not None:
+            positive = responses.weight > 0
+        u8 = responses.answers.view(np.uint8)
+        items = np.zeros((nh * gn, k), dtype=np.int64)
+        for j in range(k):
+            valid = (acc.val_lut[j][u8[:, j]] > 0) & positive
+            items[:, j] = np.bincount(cell, weights=valid, minlength=nh * gn).astype(np.int64)
+        groups = np.bincount(cell, minlength=nh * gn)
+    else:  # unweighted simple random sample, nothing kept per respondent
+        nh = 1
+        hist = acc.hist[:gn]
+        items = np.einsum("gkb,kb->gk", hist, (acc.val_lut > 0).astype(np.int64))
+        groups = acc.respondents[:gn].copy()
+    return items.reshape(nh, gn, k), groups.reshape(nh, gn)
+
+
+def design_df(
+    acc: Acc, responses: Responses | None, by: Sequence[str], strata: str | None
+) -> tuple[F64, F64]:
+    """Design degrees of freedom: per group, its PSUs minus its strata (R's ``degf`` of the
+    subset of the group's respondents), and per (group, item), the PSUs with a valid answer of
+    positive weight to the item minus their strata (R's ``degf`` of the item's subset).
+    Respondents are the PSUs where there is no PSU column."""
     gn = len(acc.groups)
+    items, _ = item_psus(acc, responses, by, strata)
+    item_df: F64 = (items.sum(axis=0) - (items > 0).sum(axis=0)).astype(np.float64)
     if acc.mode == "psu":
         npairs = len(acc.pairs)
         pg = acc.pair_group[:npairs]
@@ -97,7 +159,7 @@ def design_df(acc: Acc, responses: Responses | None, by: Sequence[str], strata: 
             cells = np.unique(responses.factor(strata).codes.astype(np.int64) * gn + gidx)
             nstrata = np.bincount(cells % gn, minlength=gn)
     out: F64 = (psus - nstrata).astype(np.float64)
-    return out
+    return out, item_df
 
 
 def srs_item_se(acc: Acc, p: F64, V: F64, mean: F64, ss: F64) -> tuple[F64, F64]:
@@ -140,10 +202,52 @@ def check_psu_counts(
             h = strata[int(ones[0])]
             raise SurveyError(
                 f"stratum {h!r} has only one {what}, so its variance cannot be estimated; "
-                "choose single_psu='skip' or 'center' (see docs/survey.md)",
+                "choose single_psu='skip', 'center' or 'average' (see docs/survey.md)",
                 code="stratum",
                 value=h,
             )
+
+
+def sum_strata(
+    contrib: F64,
+    n_h: I64,
+    single_psu: str,
+    centred: F64,
+    present: npt.NDArray[np.bool_] | None = None,
+) -> F64:
+    """Add up per-stratum variance contributions (strata, groups, nodes) with the policy for a
+    stratum with a single PSU: ``skip`` (it adds nothing), ``center`` (``centred``: its PSU total
+    about the mean PSU total) or ``average`` (as R's ``survey.lonely.psu = "average"``: the sum
+    over the strata with several PSUs times the group's strata over those of them with several
+    PSUs; ``present[h, g, node]`` marks the strata in the subset of each estimate, see
+    :func:`node_presence`)."""
+    single = (n_h == 1)[:, None, None]
+    if single_psu == "center":
+        out: F64 = np.nansum(np.where(single, centred, contrib), axis=0)
+        return out
+    out = np.nansum(np.where(single, 0.0, contrib), axis=0)
+    if single_psu == "average":
+        assert present is not None
+        strata = present.sum(axis=0).astype(np.float64)
+        several = (present & (n_h > 1)[:, None, None]).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = out * np.where(strata > 0, strata / several, 1.0)
+    return out
+
+
+def node_presence(
+    acc: Acc, responses: Responses | None, by: Sequence[str], strata: str | None, nodes: int
+) -> npt.NDArray[np.bool_]:
+    """present[h, g, node]: stratum h is in the subset of the estimate (group g's respondents for
+    an aggregate, those with a valid answer for an item's rate and mean). ``nodes``: aggregates,
+    then the k item rates, then the k item means."""
+    items, groups = item_psus(acc, responses, by, strata)
+    k = acc.k
+    present = np.empty((*groups.shape, nodes), dtype=bool)
+    present[:, :, : nodes - 2 * k] = (groups > 0)[:, :, None]
+    present[:, :, nodes - 2 * k : nodes - k] = items > 0
+    present[:, :, nodes - k :] = items > 0
+    return present
 
 
 def taylor_variance(acc: Acc, u: F64, single_psu: str) -> F64:
@@ -173,25 +277,25 @@ def taylor_variance(acc: Acc, u: F64, single_psu: str) -> F64:
         nh = n_h.astype(np.float64)[:, None, None]
         with np.errstate(invalid="ignore", divide="ignore"):
             contrib = nh / (nh - 1) * (s2 - s1 * s1 / nh)
-        single = (n_h == 1)[:, None, None]
-        if single_psu == "center":
-            grand = s1.sum(axis=0) / max(n_psu, 1)  # mean PSU total per (group, node)
-            contrib = np.where(single, (s1 - grand[None]) ** 2, contrib)
-        else:
-            contrib = np.where(single, 0.0, contrib)
-        var = np.nansum(contrib, axis=0)
+        grand = s1.sum(axis=0) / max(n_psu, 1)  # mean PSU total per (group, node)
+        present = node_presence(acc, None, (), None, nodes) if single_psu == "average" else None
+        var = sum_strata(contrib, n_h, single_psu, (s1 - grand[None]) ** 2, present)
     else:
         n_h = acc.n_h[: len(strata)]
         check_psu_counts(n_h, strata, single_psu, "respondent")
+        contrib = np.zeros((len(strata), gn, nodes))
+        centred = np.zeros((len(strata), gn, nodes))
         for (h, g), c in acc.cells.index.items():
             nhf = float(n_h[h])
             uu = u[g]  # (nodes, 3k)
             t1 = uu @ acc.s1[c]
             t2 = np.einsum("nk,kl,nl->n", uu, acc.s2[c], uu)
             if nhf > 1:
-                var[g] += nhf / (nhf - 1) * (t2 - t1 * t1 / nhf)
-            elif single_psu == "center":
-                var[g] += t1 * t1
+                contrib[h, g] = nhf / (nhf - 1) * (t2 - t1 * t1 / nhf)
+            else:
+                centred[h, g] = t1 * t1
+        present = node_presence(acc, None, (), None, nodes) if single_psu == "average" else None
+        var = sum_strata(contrib, n_h, single_psu, centred, present)
     if strata == [""] and n_h[0] <= 1:
         var[:] = np.nan  # one PSU (or respondent) in all: no variance can be estimated
     return np.maximum(var, 0.0)
@@ -264,9 +368,10 @@ def twopass_variance(
     nh = n_h.astype(np.float64)[:, None, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         contrib = nh / (nh - 1) * (squares - sums * sums / nh)
-    single = (n_h == 1)[:, None, None]
-    contrib = np.where(single, sums * sums if single_psu == "center" else 0.0, contrib)
-    var: F64 = np.maximum(contrib.sum(axis=0), 0.0)
+    present = None
+    if single_psu == "average":
+        present = node_presence(acc, r, by, strata, nodes + 2 * k)
+    var: F64 = np.maximum(sum_strata(contrib, n_h, single_psu, sums * sums, present), 0.0)
     if s_labels == [""] and n_h[0] <= 1:
         var[:] = np.nan
     return var

@@ -1,40 +1,8 @@
-"""The fingerprint of a methodology, stamped in a workbook so that one made for another text of
-the methodology is refused."""
+"""Re-export: the fingerprint of a methodology lives in :mod:`parindex.methodology.fingerprint`
+(cards carry it too)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-
-from ...methodology.model import Methodology
-from ...methodology.rules import Band
+from ...methodology.fingerprint import fingerprint
 
 __all__ = ["fingerprint"]
-
-
-def fingerprint(m: Methodology, *, legacy: bool = False) -> str:
-    """A short hash of the tree and its rules: two texts of a methodology that score the same
-    inputs the same way have the same fingerprint.
-
-    ``legacy=True`` gives the fingerprint parindex 0.1.0 wrote, which saw band edges to 6
-    significant digits only; workbooks stamped with it are still accepted."""
-
-    def band_text(b: Band) -> str:
-        return b.text(6) if legacy else b.text()
-
-    items = [
-        [
-            n.code,
-            n.parent,
-            n.label.vi,
-            n.max,
-            n.min,
-            n.role,
-            n.aggregate,
-            n.method,
-            None if n.rule is None else n.rule.to_dict(band_text=band_text),
-        ]
-        for n in m.walk()
-    ]
-    data = json.dumps([m.id, m.scale, m.not_applicable, items], ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:16]

@@ -55,6 +55,19 @@ class _Sheet:
     def value(self, row: int, column: int) -> Any:
         return self.ws.cell(row, column).value
 
+    def text(self, ref: str) -> str:
+        """The text of cell ``ref`` (unit, period, evidence, note): a formula is refused, so that
+        formula text never passes on into cards and reports."""
+        cell = self.ws[ref]
+        if cell.data_type == "f":
+            raise self.fail(
+                "a formula where text is expected; type the text itself",
+                MAIN_SHEET,
+                ref,
+                value=str(getattr(cell.value, "text", cell.value)),
+            )
+        return _text(cell.value)
+
 
 def read_workbook(
     path: str | os.PathLike[str], methodology: Methodology | None = None
@@ -73,9 +86,9 @@ def read_workbook(
     lay = layout(m)
     _check_columns(sheet)
     _check_rows(sheet, m, lay)
-    unit = _text(sheet.ws[UNIT_CELL].value)
-    period = _text(sheet.ws[PERIOD_CELL].value) or None
-    unit_type = _text(sheet.ws[UNIT_TYPE_CELL].value) or None
+    unit = sheet.text(UNIT_CELL)
+    period = sheet.text(PERIOD_CELL) or None
+    unit_type = sheet.text(UNIT_TYPE_CELL) or None
     if unit_type is not None and m.unit_types and unit_type not in m.unit_types:
         raise sheet.fail(
             f"unknown unit type; {m.id} declares {', '.join(m.unit_types)}",
@@ -251,10 +264,10 @@ def _read_entry(
     raw = sheet.value(row, vc)
     evidence = tuple(
         x.strip()
-        for x in _text(sheet.value(row, Layout.stage_col(st, 2))).replace("\n", ";").split(";")
+        for x in sheet.text(f"{col(Layout.stage_col(st, 2))}{row}").replace("\n", ";").split(";")
         if x.strip()
     )
-    note = _text(sheet.value(row, Layout.stage_col(st, 3))) or None
+    note = sheet.text(f"{col(Layout.stage_col(st, 3))}{row}") or None
     where: dict[str, Any] = {"unit": unit or None, "code": code, "stage": st}
     if is_na_text(raw) or _text(raw).casefold() == "kad":
         sub_given = [nm for nm in names if not _empty(sheet.value(lay.row_of(code, nm), vc))]

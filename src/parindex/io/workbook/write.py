@@ -9,7 +9,9 @@ from typing import Any
 
 import attrs
 
+from ..._safe import put_text
 from ..._text import fmt
+from ..._write import write_file
 from ...assessment import STAGE_LABELS, STAGES, Assessment, Entry
 from ...engine.resolve import resolve
 from ...expr import excel_number
@@ -114,9 +116,7 @@ def write_workbook(
         help_ws.protection.sheet = True
         wb.security = WorkbookProtection(lockStructure=True)
     wb.active = 1
-    out = Path(path)
-    wb.save(out)
-    return out
+    return write_file(path, wb.save)
 
 
 def _write_meta(meta: Any, m: Methodology, lay: Layout) -> None:
@@ -131,7 +131,7 @@ def _write_meta(meta: Any, m: Methodology, lay: Layout) -> None:
     ]
     for i, (k, v) in enumerate(meta_rows, start=1):
         meta.cell(i, 1, k)
-        meta.cell(i, 2, v)
+        put_text(meta.cell(i, 2), v)
     meta.sheet_state = "veryHidden"
 
 
@@ -146,12 +146,12 @@ def _write_lists(lists_ws: Any, m: Methodology) -> tuple[dict[str, int], int | N
         choices = () if n.rule is None else n.rule.choices(NA_TEXT)
         if choices:
             lists[n.code] = r
-            lists_ws.cell(r, 1, n.code)
+            put_text(lists_ws.cell(r, 1), n.code)
             lists_ws.cell(r, 2, "Mức")
-            lists_ws.cell(r + 1, 1, n.code)
+            put_text(lists_ws.cell(r + 1, 1), n.code)
             lists_ws.cell(r + 1, 2, "Điểm")
             for j, c in enumerate(choices):
-                lists_ws.cell(r, 3 + j, c.text)
+                put_text(lists_ws.cell(r, 3 + j), c.text)
                 lists_ws.cell(r + 1, 3 + j, c.points)
             lists_ws.cell(r, 3 + len(choices), NA_TEXT)
             lists_ws.cell(r + 1, 3 + len(choices), "KAD")
@@ -160,7 +160,7 @@ def _write_lists(lists_ws: Any, m: Methodology) -> tuple[dict[str, int], int | N
     if m.unit_types:
         lists_ws.cell(r, 1, "unit_types")
         for j, t in enumerate(m.unit_types):
-            lists_ws.cell(r, 3 + j, t)
+            put_text(lists_ws.cell(r, 3 + j), t)
         unit_types_row = r
     lists_ws.sheet_state = "hidden"
     return lists, unit_types_row
@@ -182,7 +182,7 @@ def _write_header(
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells(f"A1:{last}1")
     ws["A2"] = "Bộ chỉ số:"
-    ws["C2"] = f"{m.title.vi} [{m.id}] — {m.legal_basis.decision}"
+    put_text(ws["C2"], f"{m.title.vi} [{m.id}] — {m.legal_basis.decision}")
     for cell, label in (
         (UNIT_CELL, "Đơn vị:"),
         (PERIOD_CELL, "Kỳ đánh giá:"),
@@ -195,9 +195,9 @@ def _write_header(
     for c in ("A2", "A3", "A4", "A5", "A6"):
         ws[c].font = st.bold
     if assessment is not None:
-        ws[UNIT_CELL] = assessment.unit or None
-        ws[PERIOD_CELL] = assessment.period
-        ws[UNIT_TYPE_CELL] = assessment.unit_type
+        put_text(ws[UNIT_CELL], assessment.unit or None)
+        put_text(ws[PERIOD_CELL], assessment.period)
+        put_text(ws[UNIT_TYPE_CELL], assessment.unit_type)
     if unit_types_row is not None:
         dv = DataValidation(
             type="list",
@@ -252,22 +252,22 @@ def _write_rows(
     for i, (code, name) in enumerate(lay.rows):
         row = DATA_ROW + i
         n = m.nodes[code]
-        key = ws.cell(row, 1, row_key(code, name))
+        key = put_text(ws.cell(row, 1), row_key(code, name))
         if name is None:
-            ws.cell(row, 2, ("    " * (n.depth - 1)) + n.label.vi)
-            ws.cell(row, 3, n.label.en)
-            ws.cell(row, 4, level_name(n))
+            put_text(ws.cell(row, 2), ("    " * (n.depth - 1)) + n.label.vi)
+            put_text(ws.cell(row, 3), n.label.en)
+            put_text(ws.cell(row, 4), level_name(n))
             ws.cell(row, 5, n.max)
-            ws.cell(row, 6, guide_text(n))
-            ws.cell(row, 7, how_to_enter(n))
+            put_text(ws.cell(row, 6), guide_text(n))
+            put_text(ws.cell(row, 7), how_to_enter(n))
             if not n.is_leaf or n.depth == 1:
                 for j in range(1, lay.last_col + 1):
                     ws.cell(row, j).font = st.bold
         else:
             assert n.rule is not None
-            ws.cell(row, 2, ("    " * n.depth) + "• " + n.rule.input_label(name))
+            put_text(ws.cell(row, 2), ("    " * n.depth) + "• " + n.rule.input_label(name))
             ws.cell(row, 4, "Số liệu")
-            ws.cell(row, 7, n.rule.input_hint(name))
+            put_text(ws.cell(row, 7), n.rule.input_hint(name))
             for j in range(1, lay.last_col + 1):
                 ws.cell(row, j).fill = st.sub_fill
         key.font = st.bold if name is None else Font(italic=True)
@@ -321,7 +321,7 @@ def _write_stage_cells(
                 assert n.rule is not None
                 v = n.rule.as_entered(e.value)
                 if name in v:
-                    value_cell.value = v[name]
+                    put_text(value_cell, v[name])
             continue
         for part in (2, 3):
             c = ws.cell(row, Layout.stage_col(stage, part))
@@ -331,11 +331,11 @@ def _write_stage_cells(
             if e.not_applicable:
                 value_cell.value = NA_TEXT
             elif not names:
-                value_cell.value = _shown(n, e)
+                put_text(value_cell, _shown(n, e))
             if e.evidence:
-                ws.cell(row, Layout.stage_col(stage, 2), "; ".join(e.evidence))
+                put_text(ws.cell(row, Layout.stage_col(stage, 2)), "; ".join(e.evidence))
             if e.note:
-                ws.cell(row, Layout.stage_col(stage, 3), e.note)
+                put_text(ws.cell(row, Layout.stage_col(stage, 3)), e.note)
         prev = '""' if k == 0 else f"{col(Layout.stage_col(STAGES[k - 1], 1))}{row}"
         if n.is_leaf:
             formula = points_formula(n, lay, row, vc, prev, lists)
@@ -437,7 +437,7 @@ def _write_help(ws: Any, m: Methodology) -> None:
     from openpyxl.styles import Alignment, Font
 
     for i, (text, strong) in enumerate(help_lines(m), start=1):
-        c = ws.cell(i, 1, text)
+        c = put_text(ws.cell(i, 1), text)
         c.alignment = Alignment(wrap_text=True, vertical="top")
         if strong:
             c.font = Font(bold=True, size=13)

@@ -233,16 +233,27 @@ def _points_of(result: Explained, lang: str) -> str:
 # -- numbers ------------------------------------------------------------------------------------
 
 
-def bad(message: str, value: Any) -> AssessmentError:
-    return AssessmentError(message, value=value)
+def bad(message: str, value: Any, error_code: str | None = None, **params: Any) -> AssessmentError:
+    """The error of an input value a rule refuses (``error_code`` and its template's fields)."""
+    return AssessmentError(message, value=value, error_code=error_code, params=params)
 
 
 def as_number(value: Any, what: str = "a number") -> float:
     """Read an input value as a finite number (``"12,5 %"`` → 12.5) or raise AssessmentError."""
     if isinstance(value, bool) or value is None:
-        raise bad(f"expected {what}", value)
+        raise bad(f"expected {what}", value, "wrong-type", what=what)
     if isinstance(value, int | float):
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:
+            raise bad(
+                f"expected {what}, not a figure this large",
+                value,
+                "out-of-range",
+                what=what,
+                low="-1.8e308",
+                high="1.8e308",
+            ) from None
     elif isinstance(value, str):
         t = value.strip().replace("\u00a0", "").replace(" ", "").rstrip("%")
         if t.count(",") == 1 and "." not in t:
@@ -250,12 +261,12 @@ def as_number(value: Any, what: str = "a number") -> float:
         try:
             x = float(t)
         except ValueError:
-            raise bad(f"expected {what}", value) from None
+            raise bad(f"expected {what}", value, "wrong-type", what=what) from None
     else:
         try:
             x = float(value)
-        except (TypeError, ValueError):
-            raise bad(f"expected {what}", value) from None
+        except (TypeError, ValueError, OverflowError):
+            raise bad(f"expected {what}", value, "wrong-type", what=what) from None
     if not math.isfinite(x):
         raise bad(f"expected {what}, not a non-finite figure", value)
     return x

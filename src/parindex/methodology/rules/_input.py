@@ -27,12 +27,19 @@ class NumberInput:
     def check(self, value: Any) -> float:
         x = as_number(value, "a whole number" if self.integer else "a number")
         if self.integer and x != int(x):
-            raise bad("expected a whole number", value)
+            raise bad("expected a whole number", value, "wrong-type", what="a whole number")
         if x < self.min or x > self.max:
             u = " %" if self.unit == "percent" else ""
             lo = "-∞" if self.min == -INF else fmt(self.min, "en") + u
             hi = "∞" if self.max == INF else fmt(self.max, "en") + u
-            raise bad(f"out of range: expected a {self.unit} from {lo} to {hi}", value)
+            raise bad(
+                f"out of range: expected a {self.unit} from {lo} to {hi}",
+                value,
+                "out-of-range",
+                what=self.unit,
+                low=lo,
+                high=hi,
+            )
         return x
 
     @property

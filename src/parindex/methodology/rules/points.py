@@ -58,7 +58,14 @@ class PointsRule(Rule):
         self, value: Any, out: ArrayOutcome, node_min: float, node_max: float | None
     ) -> Exception:
         hi = "?" if node_max is None else fmt(node_max, "en")
-        return bad(f"points must lie between {fmt(node_min, 'en')} and {hi}", value)
+        return bad(
+            f"points must lie between {fmt(node_min, 'en')} and {hi}",
+            value,
+            "out-of-range",
+            what="points",
+            low=fmt(node_min, "en"),
+            high=hi,
+        )
 
     def targets(self, node: Node, value: Any, current: float) -> list[Target]:
         if node.max is None:
