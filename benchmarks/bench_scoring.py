@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = p.parse_args(argv)
     n = args.units or (1_000 if args.quick else 10_000)
-    repeat = 3
+    repeat = 5 if args.batch_only else 3
 
     m = make_methodology(args.leaves)
     rows = make_units(m, n)
