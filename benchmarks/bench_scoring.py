@@ -283,9 +283,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="1,000 units instead of 10,000")
     p.add_argument("--units", type=int, default=None)
     p.add_argument("--leaves", type=int, default=100)
+    p.add_argument(
+        "--batch-only",
+        action="store_true",
+        help="time (b) and (c) only (no loop of score; their cards are checked against each other)",
+    )
     args = p.parse_args(argv)
     n = args.units or (1_000 if args.quick else 10_000)
-    repeat = 3
+    repeat = 5 if args.batch_only else 3
 
     m = make_methodology(args.leaves)
     rows = make_units(m, n)
@@ -297,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"methodology: {len(m.leaves())} leaves, {len(m.nodes)} nodes; rule kinds {kinds}")
     print(f"units: {len(assessments)}, input rows: {len(rows)}")
 
+    if args.batch_only:
+        return _batch_only(m, rows, assessments, repeat)
     t_a, cards_a = timed(lambda: [score(m, a) for a in assessments], 1)
     # keep what the checks need, and let the reference cards go before timing the batch engine
     # (millions of live objects would make every garbage collection pass slower)
@@ -354,6 +361,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"    compile_plan                          {t_plan * 1e3:9.3f} ms")
     print(f"    one card built from the set           {per_card * 1e3:9.3f} ms")
     print(f"peak memory (tracemalloc): (b) {mem_b:.1f} MiB, (c) {mem_c:.1f} MiB")
+    return 0
+
+
+def _batch_only(
+    m: Methodology,
+    rows: list[tuple[str, str, str, Any]],
+    assessments: list[Assessment],
+    repeat: int,
+) -> int:
+    plan = compile_plan(m)
+    t_b, cards_b = timed(lambda: score_many(m, assessments, plan=plan), repeat)
+    table = to_table(rows)
+    t_c, cards_c = timed(lambda: score_many(m, table, plan=plan), repeat)
+    sample = random.Random(3).sample(range(len(assessments)), min(200, len(assessments)))
+    for i in sample:
+        assert cards_b[i] == cards_c[i]
+    assert np.array_equal(cards_b.points, cards_c.points)
+    print(json.dumps({"b_s": t_b, "c_s": t_c}))
     return 0
 
 

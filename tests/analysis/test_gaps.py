@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import parindex
+from parindex.analysis import whatif
 from parindex.analysis.gaps import gaps, no_step_text, steps_for
 from parindex.analysis.responsibility import Responsibility, ResponsibilityMap
 from parindex.analysis.whatif import assessment_of
@@ -266,3 +267,25 @@ def test_remedies_never_print_placeholders() -> None:
             lang == "vi"
         ) + "0.00" * (lang == "en")
         assert "—" not in g.remedy(lang)
+
+
+def test_gaps_score_every_target_in_one_run(
+    card_a: parindex.ScoreCard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the what-if variants of all the items go through the engine together, not one per target
+    calls: list[int] = []
+    real = whatif.score_many
+
+    def counting(m, assessments, **kw):  # type: ignore[no-untyped-def]
+        calls.append(len(assessments))
+        return real(m, assessments, **kw)
+
+    monkeypatch.setattr(whatif, "score_many", counting)
+    report = gaps(card_a)
+    targets = sum((g.next is not None) + (g.full is not None) for g in report)
+    assert targets > 2 and calls == [targets]
+    for g in report:
+        for step in (g.next, g.full):
+            if step is not None:
+                after = whatif.rescore(card_a, {g.code: step.value})
+                assert step.total_gain == (after.points or 0) - (card_a.points or 0)

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 import parindex
-from parindex.analysis.whatif import assessment_of, methodology_data, modify, what_if
+from parindex.analysis.whatif import (
+    assessment_of,
+    methodology_data,
+    modify,
+    rescore,
+    rescore_many,
+    what_if,
+)
 
 EX = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
@@ -142,3 +149,23 @@ def test_bad_changes_are_reported(
     assert "(value: 150)" in text
     with pytest.raises(parindex.AssessmentError, match="leaf items"):
         what_if(cards[0], {"3": 10})
+
+
+def test_rescore_many_equals_rescore_one_by_one(
+    prov: tuple[parindex.Methodology, list[parindex.ScoreCard]],
+) -> None:
+    _, cards = prov
+    card = cards[0]
+    variants: list[dict[str, object] | None] = [
+        {"2.1": 100},
+        None,
+        {"1.2": 95, "2.2": "full"},
+        {"3.1": 100},
+    ]
+    many = rescore_many(card, variants)
+    assert len(many) == len(variants)
+    for k, changes in enumerate(variants):
+        one = rescore(card, changes)
+        assert many[k] == one
+        assert many.points[k] == one.points and many.index[k] == one.index
+    assert rescore_many(card, [None])[0] == card

@@ -24,7 +24,7 @@ from ..errors import ParIndexError
 from ..methodology.model import ROOT, Methodology, Node
 from ..methodology.rules import TOL
 from .responsibility import Cascade, CascadeItem, Responsibility, ResponsibilityMap
-from .whatif import rescore
+from .whatif import rescore_many
 
 __all__ = [
     "DomainGaps",
@@ -109,28 +109,69 @@ def steps_for(card: ScoreCard, code: str, *, total: bool = True) -> tuple[Step |
     """(next, full): what it takes for item ``code`` to reach the next band and the full score.
 
     The item's points at each target come from evaluating its rule; with ``total=True`` the card
-    is scored again with the changed input to give the whole index's gain.
+    is scored again with the changed input to give the whole index's gain (all the targets in
+    one run of the engine).
     """
+    found = _targets(card, code)
+    if found is None:
+        return None, None
+    gains = _total_gains(card, [(code, found)]) if total else None
+    return _steps(card[code], found, gains)
+
+
+#: a target of an item and the item's points there: (kind, value, bound, threshold, points)
+_Target = tuple[str, Any, str, Any, float]
+
+
+def _targets(card: ScoreCard, code: str) -> list[_Target] | None:
+    """The targets of item ``code`` (None when it has no steps: no rule, or not applicable)."""
     r = card[code]
     node = r.node
     if not node.is_leaf:
         raise ParIndexError("steps are computed for leaf items", code=code)
     if node.rule is None or r.not_applicable:
-        return None, None
+        return None
+    current = r.points if r.points is not None else 0.0
+    targets = [] if r.missing or r.value is None else node.rule.targets(node, r.value, current)
+    out: list[_Target] = []
+    for kind, value, bound, thr in targets:
+        checked = node.rule.check(value)
+        out.append(
+            (kind, value, bound, thr, node.rule.evaluate(checked, node.min, node.max).points)
+        )
+    return out
+
+
+def _total_gains(
+    card: ScoreCard, items: Sequence[tuple[str, Sequence[_Target]]]
+) -> list[tuple[float | None, float | None]]:
+    """What the whole index gains at each target of ``items`` (code, targets), in that order:
+    (points, index), from one run of the engine over all the changed inputs."""
+    variants = [{code: t[1]} for code, targets in items for t in targets]
+    if not variants:
+        return []
+    after = rescore_many(card, variants)
+    out: list[tuple[float | None, float | None]] = []
+    for p, x in zip(after.points.tolist(), after.index.tolist(), strict=True):
+        tg = p - card.points if card.points is not None else None
+        ig = x - card.index if not math.isnan(x) and card.index is not None else None
+        out.append((tg, ig))
+    return out
+
+
+def _steps(
+    r: NodeResult,
+    targets: Sequence[_Target],
+    gains: Sequence[tuple[float | None, float | None]] | None,
+) -> tuple[Step | None, Step | None]:
+    """(next, full) of item ``r`` from its targets and, if computed, the index's gains there."""
+    rule = r.node.rule
+    assert rule is not None
     current = r.points if r.points is not None else 0.0
     nxt: Step | None = None
     full: Step | None = None
-    targets = [] if r.missing or r.value is None else node.rule.targets(node, r.value, current)
-    for kind, value, bound, thr in targets:
-        checked = node.rule.check(value)
-        pts = node.rule.evaluate(checked, node.min, node.max).points
-        tg = ig = None
-        if total:
-            after = rescore(card, {code: value})
-            if after.points is not None and card.points is not None:
-                tg = after.points - card.points
-            if after.index is not None and card.index is not None:
-                ig = after.index - card.index
+    for k, (kind, value, bound, thr, pts) in enumerate(targets):
+        tg, ig = gains[k] if gains is not None else (None, None)
         step = Step(
             kind,
             value,
@@ -140,8 +181,8 @@ def steps_for(card: ScoreCard, code: str, *, total: bool = True) -> tuple[Step |
             pts - current,
             tg,
             ig,
-            node.rule.input_suffix,
-            node.rule.value_names(),
+            rule.input_suffix,
+            rule.value_names(),
         )
         if kind == "next":
             nxt = step
@@ -565,6 +606,7 @@ def gaps(
     unknown: list[str] = []
     bonus: list[tuple[str, float]] = []
     order = {code: i for i, code in enumerate(m.nodes)}
+    lost_items: list[tuple[NodeResult, float, float]] = []  # (result, points lost, factor)
     for r in card.leaves():
         if r.not_applicable:
             continue
@@ -580,9 +622,15 @@ def gaps(
         lost = (-(r.points or 0.0) if role == "penalty" else r.lost) * f
         if lost <= TOL or lost < min_lost:
             continue
+        lost_items.append((r, lost, f))
+    # the targets of every item, and the index's gain at each from one run of the engine
+    targets = [_targets(card, r.code) if steps else None for r, _, _ in lost_items]
+    with_steps = [(r.code, t) for (r, _, _), t in zip(lost_items, targets, strict=True) if t]
+    gains = iter(_total_gains(card, with_steps))
+    for (r, lost, f), t in zip(lost_items, targets, strict=True):
         nxt = full = None
-        if steps:
-            nxt, full = steps_for(card, r.code)
+        if t is not None:
+            nxt, full = _steps(r, t, [next(gains) for _ in t])
         resp = responsibilities.for_code(m, r.code) if responsibilities else None
         selfp = _layer_points(r, ("self",))
         appr = _layer_points(r, ("appraisal1", "appraisal2"))

@@ -13,7 +13,7 @@ card before and after, with the index, the group and, given peers, the place amo
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -23,7 +23,8 @@ from .._text import present
 from .._types import Lang, Stage, TieRule, check_lang
 from ..assessment import STAGES, Assessment, Entry, stage_name
 from ..card import ScoreCard
-from ..engine import applies, score
+from ..engine import CardSet, applies, score, score_many
+from ..engine.plan import plan_of
 from ..errors import AssessmentError, MethodologyError, ParIndexError
 from ..methodology.loader import parse_methodology
 from ..methodology.model import ROOT, Group, Methodology, Node
@@ -35,6 +36,7 @@ __all__ = [
     "methodology_data",
     "modify",
     "rescore",
+    "rescore_many",
     "scoring_options",
     "what_if",
 ]
@@ -99,8 +101,41 @@ def rescore(
     Each changed item is set at ``stage`` when given, otherwise at the stage that decided it on
     the card (so that the change takes effect), or the self-assessment for an item without input.
     """
+    a = _changed(card, assessment_of(card), changes, stage)
+    return score(methodology or card.methodology, a, upto=card.upto, **scoring_options(card))
+
+
+def rescore_many(
+    card: ScoreCard,
+    variants: Sequence[Mapping[str, Any] | None],
+    *,
+    stage: Stage | None = None,
+    methodology: Methodology | None = None,
+) -> CardSet:
+    """Score the card's unit again once per set of changes, all in one run of the engine.
+
+    Result ``k`` is ``rescore(card, variants[k], stage=stage, methodology=methodology)``; read
+    totals (:attr:`CardSet.points`, :attr:`CardSet.index`) without building the cards.
+    """
     a = assessment_of(card)
     m = methodology or card.methodology
+    changed = [_changed(card, a, changes, stage) for changes in variants]
+    options = scoring_options(card)
+    carry = options.get("carry")  # (every variant is the card's unit: one earlier period)
+    return score_many(
+        m,
+        changed,
+        upto=card.upto,
+        missing=options["missing"],
+        plan=plan_of(m),
+        carry=None if carry is None else [carry],
+    )
+
+
+def _changed(
+    card: ScoreCard, a: Assessment, changes: Mapping[str, Any] | None, stage: Stage | None
+) -> Assessment:
+    """``a`` (the card's inputs) with ``changes`` made as :func:`rescore` makes them."""
     if changes:
         by_stage: dict[str, dict[str, Any]] = {}
         for code, value in changes.items():
@@ -115,7 +150,7 @@ def rescore(
             by_stage.setdefault(st, {})[code] = value
         for st, values in by_stage.items():
             a = a.with_values(values, stage=st)
-    return score(m, a, upto=card.upto, **scoring_options(card))
+    return a
 
 
 # -- the methodology as data, and in-memory changes ------------------------------------------------

@@ -8,7 +8,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .._safe import csv_cell, csv_row
@@ -151,7 +151,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cards_csv(cards: Sequence[Any], lang: str) -> str:
+def _cards_csv(cards: Iterable[Any], lang: str) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(
@@ -196,10 +196,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
     m = _common.methodology(args.methodology)
     options = _common.scoring_options(args, m)
-    cards = list(
-        score_many(
-            m, _common.read_inputs(args.assessments, methodology=m), upto=args.upto, **options
-        )
+    # one run of the engine over every unit; each card is built as it is printed
+    cards = score_many(
+        m, _common.read_inputs(args.assessments, methodology=m), upto=args.upto, **options
     )
     if args.format == "json":
         print(json.dumps([c.to_dict() for c in cards], ensure_ascii=False, indent=1))

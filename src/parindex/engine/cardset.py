@@ -31,6 +31,10 @@ class RowIndex:
     rows: I64  # table row numbers
     node: Int  # the node of each row
     start: I64  # [n_units + 1] offsets into ``rows``
+    #: the points the rule gives each row's value (a leaf's layers), where ``scored``; elsewhere
+    #: (not applicable, refused, a fallback of the rule) the card asks ``layer_points``
+    points: F64
+    scored: Bool
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -232,12 +236,20 @@ class CardSet:
         m = plan.methodology
         tab = self._table
         policy = m.not_applicable
-        start, end = int(self._rows.start[i]), int(self._rows.start[i + 1])
-        rows = self._rows.rows[start:end].tolist()
-        rnodes = self._rows.node[start:end].tolist()
-        layers_of: dict[int, list[tuple[int, Entry]]] = {}
-        for r, j in zip(rows, rnodes, strict=True):
-            layers_of.setdefault(j, []).append((r, tab.entry(r)))
+        ri = self._rows
+        start, end = int(ri.start[i]), int(ri.start[i + 1])
+        rows = ri.rows[start:end]
+        # each leaf's layers: (stage, entry, the rule's points where the engine has them)
+        layers_of: dict[int, list[tuple[str, Entry, float | None]]] = {}
+        for r, j, st_r, p, ok in zip(
+            rows.tolist(),
+            ri.node[start:end].tolist(),
+            tab.row_stage[rows].tolist(),
+            ri.points[start:end].tolist(),
+            ri.scored[start:end].tolist(),
+            strict=True,
+        ):
+            layers_of.setdefault(j, []).append((STAGES[st_r], tab.entry(r), p if ok else None))
         pts = self._res.points[:, i].tolist()
         adj = self._res.adjusted[:, i].tolist()
         raw = self._res.raw[:, i].tolist()
@@ -248,13 +260,13 @@ class CardSet:
         na = self._res.na[:, i].tolist()
         missing = self._res.missing[:, i].tolist()
         stage = self._res.stage[:, i].tolist()
+        is_leaf = plan.is_leaf.tolist()
         carried = self.carried[i] if self.carried else {}
         mpolicy = self.missing_policy
         results: list[NodeResult] = []
-        for j, code in enumerate(plan.codes):
-            node = m.nodes[code]
+        for j, node in enumerate(m.nodes.values()):  # (plan.codes order)
             a = None if math.isnan(adj[j]) else adj[j]
-            if not plan.is_leaf[j]:
+            if not is_leaf[j]:
                 if na[j]:
                     results.append(NodeResult(node, 0.0, node.max, 0.0, True, na_policy=policy))
                 else:
@@ -263,7 +275,7 @@ class CardSet:
                     if not missing[j] and (
                         not math.isnan(shared[j]) or (a is not None and a != node.max)
                     ):
-                        out = self._left_out(i, code)
+                        out = self._left_out(i, node.code)
                     results.append(
                         NodeResult(
                             node,
@@ -287,16 +299,15 @@ class CardSet:
                 continue
             layers: list[Layer] = []
             last: tuple[Entry, Any] | None = None
-            for r, e in layers_of.get(j, ()):
-                lst = STAGES[int(tab.row_stage[r])]
+            for lst, e, lp in layers_of.get(j, ()):
                 if e.not_applicable:
                     layers.append(Layer(lst, None, True, None, e.note, e.evidence))
                     continue
                 assert node.rule is not None
                 checked = node.rule.check(e.value)
-                layers.append(
-                    Layer(lst, checked, False, layer_points(node, checked), e.note, e.evidence)
-                )
+                if lp is None:  # refused, or a fallback: as the rule says of this one value
+                    lp = layer_points(node, checked)
+                layers.append(Layer(lst, checked, False, lp, e.note, e.evidence))
                 last = (e, checked)
             if na[j]:
                 results.append(
@@ -315,7 +326,7 @@ class CardSet:
                 continue
             assert last is not None
             e, checked = last
-            came_from = carried.get(code)
+            came_from = carried.get(node.code)
             results.append(
                 NodeResult(
                     node,

@@ -25,7 +25,7 @@ from ..assessment import STAGE_POSITION, STAGES, Assessment, entry_at, stage_nam
 from ..card import ScoreCard
 from ..errors import AssessmentError, ErrorList, ParIndexError
 from ..methodology.model import ROOT, Methodology, Node
-from ..methodology.rules import Rule
+from ..methodology.rules import ArrayOutcome, Rule
 from ._common import I64, Bool, Faults, Int, factorise, frozen
 from .aggregate import Results, aggregate_node, excluded_leaf, not_applicable_leaf
 from .cardset import CardSet, RowIndex
@@ -311,19 +311,30 @@ class _Engine:
             self._find_applicable()
             self._find_deciding_rows()
             res = Results.empty(self.N, self.U)
+            self._leaf_states(res)
+            is_leaf = self.plan.is_leaf.tolist()
+            na_policy = self.plan.methodology.not_applicable
             for j in range(self.N - 1, -1, -1):  # reversed pre-order: the leaves up
-                if self.plan.is_leaf[j]:
+                if is_leaf[j]:
                     self._score_leaf(res, j)
                 else:
-                    aggregate_node(
-                        res, self.plan, j, self.plan.methodology.not_applicable, self.faults
-                    )
+                    aggregate_node(res, self.plan, j, na_policy, self.faults)
         res.freeze()
         return res
 
     def row_index(self) -> RowIndex:
         """Each unit's table rows, sorted by node and stage (for the layers of its card)."""
-        return RowIndex(frozen(self.rows), frozen(self.o_node), frozen(self.row_start))
+        points = np.zeros(len(self.rows), np.float64)
+        scored = np.zeros(len(self.rows), np.bool_)
+        points[self.by_node] = self.points_by_node
+        scored[self.by_node] = self.scored_by_node
+        return RowIndex(
+            frozen(self.rows),
+            frozen(self.o_node),
+            frozen(self.row_start),
+            frozen(points),
+            frozen(scored),
+        )
 
     # -- pass 1: unit types ------------------------------------------------------------------------
     def _check_unit_types(self) -> None:
@@ -431,64 +442,107 @@ class _Engine:
         # group the leaf rows by node
         small = np.int16 if N < 2**15 else np.int64  # a radix sort for small codes
         self.by_node = leaf_rows[np.argsort(lr_node.astype(small), kind="stable")]
-        self.node_bounds = np.searchsorted(self.o_node[self.by_node], np.arange(N + 1))
+        self.node_bounds = np.searchsorted(self.o_node[self.by_node], np.arange(N + 1)).tolist()
+        # the leaf rows' columns in that order, so that a leaf reads slices of them
+        self.table_rows_by_node = self.rows[self.by_node]
+        self.unit_by_node = self.o_unit[self.by_node]
+        self.live_by_node = ~self.o_na[self.by_node]
+        self.num_by_node = self.table.row_num[self.table_rows_by_node]
+        self.isnum_by_node = self.table.row_isnum[self.table_rows_by_node]
+        self.points_by_node = np.zeros(len(self.by_node), np.float64)  # each row's points
+        self.scored_by_node = np.zeros(len(self.by_node), np.bool_)  # where the rule gave them
 
-    # -- pass 5 (with the aggregation): one leaf ---------------------------------------------------
+    # -- pass 5 (with the aggregation): the leaves ------------------------------------------------
+    def _leaf_states(self, res: Results) -> None:
+        """What every leaf's deciding row says, for all leaves and units at once: the stage,
+        not applicable, missing, and the units (with their deciding rows) that the rule scores."""
+        dec = self.deciding
+        has_rows = dec >= 0
+        at = np.where(has_rows, dec, len(self.o_na))  # (one past the end: no row)
+        dec_na = np.append(self.o_na, False)[at]
+        dec_stage = np.append(self.o_stage, -1)[at]
+        app, cov = self.applies, self.covered
+        is_na = ~app | cov | dec_na
+        miss = ~is_na & ~has_rows
+        leaf = self.plan.is_leaf
+        res.stage[leaf] = np.where(~app, -1, np.where(cov, self.cov_stage, dec_stage))[leaf]
+        res.na[leaf] = is_na[leaf]
+        res.missing[leaf] = miss[leaf]
+        self.is_na = is_na
+        self.miss = miss
+        self.any_na = is_na.any(axis=1).tolist()
+        self.any_miss = miss.any(axis=1).tolist()
+        # the (leaf, unit) pairs the rule scores, by leaf, and their deciding rows among the
+        # leaf's rows
+        ev_node, ev_unit = np.nonzero(~is_na & has_rows & leaf[:, None])
+        self.ev_unit = ev_unit
+        self.ev_bounds = np.searchsorted(ev_node, np.arange(self.N + 1)).tolist()
+        rank = np.zeros(len(self.o_node), np.int64)  # sorted row -> its place in by_node
+        rank[self.by_node] = np.arange(len(self.by_node))
+        starts = np.array(self.node_bounds, np.int64)
+        self.ev_pos = rank[dec[ev_node, ev_unit]] - starts[ev_node]
+
     def _score_leaf(self, res: Results, j: int) -> None:
-        U = self.U
         node = self.plan.node(j)
         mx = node.max
-        dec = self.deciding[j]
-        has_rows = dec >= 0
-        dec_na = np.zeros(U, np.bool_)
-        dec_na[has_rows] = self.o_na[dec[has_rows]]
-        app = self.applies[j]
-        cov = self.covered[j]
-        is_na = ~app | cov | (has_rows & dec_na)
-        dec_stage = np.full(U, -1, np.int64)
-        dec_stage[has_rows] = self.o_stage[dec[has_rows]]
-        res.stage[j] = np.where(~app, -1, np.where(cov, self.cov_stage[j], dec_stage))
-        res.na[j] = is_na
-        not_applicable_leaf(res, j, node, is_na, self.plan.methodology.not_applicable, self.faults)
-        miss = ~is_na & ~has_rows
-        res.missing[j] = miss
-        if miss.any():
+        if self.any_na[j]:
+            not_applicable_leaf(
+                res, j, node, self.is_na[j], self.plan.methodology.not_applicable, self.faults
+            )
+        if self.any_miss[j]:
+            miss = self.miss[j]
             if self.policy == "block":
                 self.faults.flag(np.flatnonzero(miss))
             if self.policy == "exclude":
                 excluded_leaf(res, j, node, miss, self.faults)
             else:
                 res.adjusted[j][miss] = np.nan if mx is None else mx
-        grp = self.by_node[self.node_bounds[j] : self.node_bounds[j + 1]]
-        if not len(grp):  # no unit gives this leaf a value
+        lo, hi = self.node_bounds[j], self.node_bounds[j + 1]
+        if lo == hi:  # no unit gives this leaf a value
             return
         rule = leaf_rule(node)
-        values = rule.check_array(_LeafRows(self, self.rows[grp]), node)
-        ev = np.flatnonzero(~is_na & has_rows)
-        if mx is not None:
+        values = rule.check_array(_LeafRows(self, lo, hi), node)
+        e0, e1 = self.ev_bounds[j], self.ev_bounds[j + 1]
+        ev = self.ev_unit[e0:e1]
+        if mx is not None and e1 > e0:
             res.adjusted[j][ev] = mx
-        if len(ev):
-            pos = np.searchsorted(grp, dec[ev])  # the deciding rows among this leaf's rows
-            self._evaluate_leaf(res, j, node, rule, ev, rule.select(values, pos), dec)
+        dec = self.deciding[j]
+        if rule.needs_max() and mx is None:
+            self.faults.flag(ev, self._leaf_error(node, rule, dec))
+            return
+        # every row of the leaf at once: the deciding ones give the points, and the others the
+        # points of the earlier stages that the cards show (layers)
+        out = rule.evaluate_array(values, node.min, mx)
+        scored = self.live_by_node[lo:hi] & ~out.bad
+        if out.fallback is not None:
+            scored &= ~out.fallback  # (a fallback's layer points are the rule's scalar call)
+        self.points_by_node[lo:hi] = out.points
+        self.scored_by_node[lo:hi] = scored
+        if e1 > e0:
+            self._evaluate_leaf(res, j, node, rule, ev, out, self.ev_pos[e0:e1], dec)
 
     def _evaluate_leaf(
-        self, res: Results, j: int, node: Node, rule: Rule, ev: I64, values: Any, dec: I64
+        self,
+        res: Results,
+        j: int,
+        node: Node,
+        rule: Rule,
+        ev: I64,
+        out: ArrayOutcome,
+        pos: I64,
+        dec: I64,
     ) -> None:
-        """The points of leaf ``j`` for the units ``ev`` that give it a value."""
-        error = self._leaf_error(node, rule, dec)
-        if rule.needs_max() and node.max is None:
-            self.faults.flag(ev, error)
-            return
-        out = rule.evaluate_array(values, node.min, node.max)
-        self.faults.flag(ev[out.bad], error)
-        res.points[j, ev] = out.points
-        res.raw[j, ev] = out.raw
+        """The points of leaf ``j`` for the units ``ev`` that give it a value, from the outcome
+        ``out`` of the leaf's rows (the deciding row of unit ``ev[k]`` is ``pos[k]``)."""
+        self.faults.flag(ev[out.bad[pos]], self._leaf_error(node, rule, dec))
+        res.points[j, ev] = out.points[pos]
+        res.raw[j, ev] = out.raw[pos]
         if out.clamped is not None:
-            res.clamped[j, ev] = out.clamped
+            res.clamped[j, ev] = out.clamped[pos]
         if out.band is not None:
-            res.band[j, ev] = out.band
+            res.band[j, ev] = out.band[pos]
         if out.fallback is not None:
-            res.fallback[j, ev] = out.fallback
+            res.fallback[j, ev] = out.fallback[pos]
 
     def _leaf_error(self, node: Node, rule: Rule, dec: I64) -> Callable[[], BaseException]:
         """The error of the one unit (raising mode) whose value the rule of a leaf refuses."""
@@ -512,18 +566,20 @@ class _LeafRows:
     """The (sorted) rows of one leaf, as :meth:`Rule.check_array` reads them
     (:class:`parindex.methodology.rules.LeafRows`); refused rows mark their unit bad."""
 
-    def __init__(self, engine: _Engine, table_rows: Int) -> None:
+    def __init__(self, engine: _Engine, lo: int, hi: int) -> None:
         self.table = engine.table
         self.faults = engine.faults
-        self.rows = table_rows
-        self.units = self.table.row_unit[table_rows]
-        self.live = ~self.table.row_na[table_rows]
+        self.rows = engine.table_rows_by_node[lo:hi]
+        self.units = engine.unit_by_node[lo:hi]
+        self.live = engine.live_by_node[lo:hi]
+        self.num = engine.num_by_node[lo:hi]
+        self.isnum = engine.isnum_by_node[lo:hi]
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def numbers(self) -> tuple[Any, Bool]:
-        return self.table.row_num[self.rows].copy(), self.table.row_isnum[self.rows]
+        return self.num.copy(), self.isnum
 
     def texts(self, idx: I64) -> tuple[I64, Sequence[str]]:
         return self.table.row_text[self.rows[idx]], self.table.texts
