@@ -176,12 +176,22 @@ def make_entry(value: Any) -> Entry:
         ev = value.get("evidence", ())
         if isinstance(ev, str):
             ev = (ev,)
-        return Entry(
-            None if na else _freeze(value.get("value")),
-            na,
-            value.get("note"),
-            tuple(str(x) for x in ev),
-        )
+        if not isinstance(ev, list | tuple) or not all(isinstance(x, str) for x in ev):
+            raise AssessmentError(
+                "evidence must be a text or a list of texts",
+                value=ev,
+                error_code="wrong-type",
+                params={"what": "a text or a list of texts"},
+            )
+        note = value.get("note")
+        if note is not None and not isinstance(note, str):
+            raise AssessmentError(
+                "a note must be a text",
+                value=note,
+                error_code="wrong-type",
+                params={"what": "a text"},
+            )
+        return Entry(None if na else _freeze(value.get("value")), na, note, tuple(ev))
     return Entry(_freeze(value))
 
 

@@ -381,12 +381,31 @@ class ScoreCard:
         ``parindex.load(data["methodology"])``. Leaving ``methodology`` out is deprecated (it is
         still loaded by id, with a :class:`DeprecationWarning`).
         """
+        if not isinstance(data, Mapping) or not isinstance(data.get("nodes"), list):
+            raise ParIndexError(
+                "a card is a mapping with a list of 'nodes'",
+                error_code="invalid-card",
+                pointer="/nodes",
+            )
+        try:
+            return cls._from_dict(data, methodology)
+        except ParIndexError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            # a field missing or of the wrong kind: the card does not follow the card schema
+            raise ParIndexError(
+                f"not a card of the card schema ({type(exc).__name__}: {exc})",
+                error_code="invalid-card",
+            ) from None
+
+    @classmethod
+    def _from_dict(cls, data: Mapping[str, Any], methodology: Methodology | None) -> ScoreCard:
         if methodology is None:
             warnings.warn(
                 "ScoreCard.from_dict without the methodology is deprecated; "
                 "pass parindex.load(data['methodology'])",
                 DeprecationWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
             methodology = _hooks.load_methodology(data["methodology"])
         if methodology.id != data["methodology"]:
@@ -395,7 +414,15 @@ class ScoreCard:
                 value=data["methodology"],
             )
         results = []
-        for d in data["nodes"]:
+        for i, d in enumerate(data["nodes"]):
+            if d["code"] not in methodology.nodes:
+                raise ParIndexError(
+                    f"no node {d['code']!r} in {methodology.id}",
+                    error_code="unknown-code",
+                    params={"methodology": methodology.id},
+                    value=d["code"],
+                    pointer=f"/nodes/{i}/code",
+                )
             node = methodology.nodes[d["code"]]
             results.append(
                 NodeResult(

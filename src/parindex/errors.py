@@ -132,6 +132,18 @@ MESSAGES: dict[str, Template] = {
         "có khóa không được phép: {keys}; khóa hợp lệ: {allowed}",
         "unknown keys: {keys}; allowed: {allowed}",
     ),
+    # -- the web service (parindex serve) ---------------------------------------------------------
+    "invalid-request": Template(
+        "Yêu cầu không hợp lệ: nội dung phải là JSON đúng dạng", "The request is not valid JSON"
+    ),
+    "request-too-large": Template(
+        "Yêu cầu quá lớn (tối đa {limit} byte)", "The request is too large (at most {limit} bytes)"
+    ),
+    "not-found": Template("Không có địa chỉ này", "No such address"),
+    "test-failed": Template(
+        "Kết quả khác với giá trị mong đợi trong tệp kiểm thử",
+        "The result differs from what the test file expects",
+    ),
 }
 
 #: How the kinds of values named in ``wrong-type`` and ``out-of-range`` read in Vietnamese.
@@ -144,6 +156,9 @@ WHAT_VI: dict[str, str] = {
     "a mapping": "một bảng {mã: giá trị}",
     "an integer year": "năm dạng số nguyên (ví dụ 2023)",
     "true or false": "true hoặc false",
+    "a text": "một chuỗi văn bản",
+    "a text or a list of texts": "một chuỗi văn bản hoặc danh sách chuỗi văn bản",
+    "a list": "một danh sách",
     "percent": "tỷ lệ phần trăm",
     "count": "số lượng",
     "number": "số",
@@ -382,6 +397,13 @@ class ParIndexError(Exception):
             kwargs["value"] = self.value
         return type(self)(self.message, error_code=self.error_code, params=self.params, **kwargs)
 
+    def under(self, prefix: str) -> ParIndexError:
+        """A copy whose JSON pointer sits under ``prefix`` (the field of an enclosing document,
+        e.g. ``/assessments/3`` in a web request); an error without a pointer gets ``prefix``."""
+        out = self.with_context()
+        out._pointer = prefix + (self.pointer or "")
+        return out
+
 
 def _safe_repr(value: Any) -> str:
     try:
@@ -416,6 +438,9 @@ class ErrorList(ParIndexError):
 
     def with_context(self, **context: Any) -> ParIndexError:
         return ErrorList([e.with_context(**context) for e in self.errors])
+
+    def under(self, prefix: str) -> ParIndexError:
+        return ErrorList([e.under(prefix) for e in self.errors], unit=self.unit, pointer=prefix)
 
 
 class MethodologyError(ParIndexError):
