@@ -74,17 +74,36 @@ class _StrictLoader(yaml.SafeLoader):
 _StrictLoader.yaml_implicit_resolvers = {}
 
 
-# Copy SafeLoader's implicit resolvers except timestamps and the YAML 1.1 yes/no/on/off booleans.
+# Copy SafeLoader's implicit resolvers except timestamps, the YAML 1.1 yes/no/on/off booleans and
+# its numbers: YAML 1.1 reads 1:40 as 100 (base 60), 010 as 8 (octal), 0x10 as 16. Numbers here
+# are decimal as a person writes them; anything else stays text (and is refused where a number
+# is expected).
+_DROPPED = (
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+)
 for _first, _resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
-    _kept = [
-        (tag, regexp)
-        for tag, regexp in _resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
+    _kept = [(tag, regexp) for tag, regexp in _resolvers if tag not in _DROPPED]
     if _kept:
         _StrictLoader.yaml_implicit_resolvers[_first] = _kept
 _StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
+)
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
 )
 
 
@@ -120,7 +139,8 @@ def _construct(loader: _StrictLoader, node: yaml.Node, depth: int) -> Any:
             key = _construct(loader, key_node, depth + 1)
             if not isinstance(key, str | int | float | bool) or isinstance(key, bool):
                 raise _FileError("a key must be a plain text or number", _mark(key_node), key, True)
-            skey = str(key)
+            # Keys are codes: read as written (1.10 is criterion 1.10, not the number 1.1).
+            skey = key if isinstance(key, str) else str(key_node.value)
             if skey in out:
                 first = out.key_marks[skey]
                 raise _FileError(
