@@ -7,10 +7,10 @@ maps, cascades, crosswalks, methodology and scheme files, card JSON) is read her
   unless the caller asks for a stream (``stream=True``);
 * a file larger than a cap is refused before it is read (:data:`MAX_BYTES`, overridable per call
   and with the environment variable ``PARINDEX_MAX_INPUT_BYTES``);
-* text is UTF-8 with or without a byte-order mark, or UTF-16 with its byte-order mark (what Excel
-  writes as "Unicode text"); anything else (such as Windows-1258, what Vietnamese Windows
-  writes) is refused, naming the byte, the encoding it looks like and how to save the file as
-  "CSV UTF-8";
+* text is UTF-8 with or without a byte-order mark, or for spreadsheet exports (``wide=True``,
+  CSV files) UTF-16 (what Excel writes as "Unicode text"); anything else (such as Windows-1258,
+  what Vietnamese Windows writes) is refused, naming the byte, the encoding it looks like and
+  how to save the file as "CSV UTF-8";
 * a NUL character is refused, naming its line.
 
 CSV text is split into rows by :func:`csv_rows`: the separator (``,``, ``;`` or tab) is detected
@@ -127,9 +127,12 @@ def _looks_utf16(raw: bytes) -> str | None:
     return None
 
 
-def decode_text(raw: bytes, *, file: str, error: type[ParIndexError] = ParIndexError) -> str:
+def decode_text(
+    raw: bytes, *, file: str, error: type[ParIndexError] = ParIndexError, wide: bool = False
+) -> str:
     """``raw`` as text: UTF-8 (with or without a byte-order mark) or UTF-16 (with a byte-order
-    mark, or plainly UTF-16); anything else is refused with ``error``, naming the encoding the
+    mark, or plainly UTF-16, only when ``wide``: what spreadsheets save as "Unicode text");
+    anything else is refused with ``error``, naming the encoding the
     bytes look like (Windows-1258 is what Vietnamese Windows writes as "CSV") and how to save the
     file as UTF-8. A legacy encoding is never guessed: Windows-1252 and Windows-1258 give the same
     bytes different letters."""
@@ -139,6 +142,8 @@ def decode_text(raw: bytes, *, file: str, error: type[ParIndexError] = ParIndexE
         encoding = "utf-8-sig"
     else:
         encoding = _looks_utf16(raw) or "utf-8"
+    if encoding.startswith("utf-16") and not wide:
+        raise error(f"not UTF-8 text (it starts like UTF-16); {_SAVE_AS}", file=file)
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -176,10 +181,11 @@ def read_text(
     error: type[ParIndexError] = ParIndexError,
     limit: int | None = None,
     stream: bool = False,
+    wide: bool = False,
 ) -> str:
     """The text of the file at ``path``: :func:`read_bytes` then :func:`decode_text`."""
     raw = read_bytes(path, error=error, limit=limit, stream=stream)
-    return decode_text(raw, file=str(Path(path)), error=error)
+    return decode_text(raw, file=str(Path(path)), error=error, wide=wide)
 
 
 # -- CSV ----------------------------------------------------------------------------------------

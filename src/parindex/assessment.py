@@ -584,7 +584,7 @@ def read_assessments(
             file=file,
             value=suffix,
         )
-    text = read_text(p, error=AssessmentError, limit=max_bytes)
+    text = read_text(p, error=AssessmentError, limit=max_bytes, wide=suffix == ".csv")
     if suffix == ".csv":
         return _read_csv(text, file, delimiter)
     if suffix == ".json":

@@ -9,11 +9,11 @@ from this module only, never from another command module.
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._files import load_json, read_bytes, read_text
 from ..errors import MethodologyError, ParIndexError
 
 if TYPE_CHECKING:
@@ -52,10 +52,7 @@ def load_any_file(path: str) -> Any:
     from ..methodology.registry import load_file
 
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise MethodologyError(f"cannot read the file: {exc.strerror}", file=str(p)) from None
+    raw = read_bytes(p, error=MethodologyError)
     data = yamlio.load_yaml(raw, file=str(p))
     kind = data.get("kind") if isinstance(data, dict) else None
     if kind is None and isinstance(data, dict) and "known" in data:
@@ -112,10 +109,20 @@ def read_cards(paths: Sequence[str], m: Any | None) -> list[ScoreCard]:
     cards: list[ScoreCard] = []
     for p in paths:
         if p.lower().endswith(".json"):
-            data = json.loads(Path(p).read_text(encoding="utf-8"))
+            data = load_json(read_text(p, error=ParIndexError), file=p, error=ParIndexError)
             items = data if isinstance(data, list) else [data]
             if items and isinstance(items[0], dict) and "nodes" in items[0]:
-                cards.extend(ScoreCard.from_dict(d, m) for d in items)
+                for i, d in enumerate(items, start=1):
+                    try:
+                        cards.append(ScoreCard.from_dict(d, m))
+                    except ParIndexError as exc:
+                        raise exc.with_context(file=p, row=i if len(items) > 1 else None) from None
+                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                        raise ParIndexError(
+                            f"not a score card written by parindex: {exc}",
+                            file=p,
+                            row=i if len(items) > 1 else None,
+                        ) from None
                 continue
         if m is None:
             raise ParIndexError(

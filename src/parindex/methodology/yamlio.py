@@ -21,6 +21,7 @@ from typing import Any, NoReturn, cast
 import attrs
 import yaml
 
+from .._files import decode_text
 from .._text import nfc
 from .._types import STATUSES, Label, LegalBasis, Status
 from ..errors import MethodologyError, ParIndexError
@@ -167,14 +168,8 @@ def load_yaml(text: str | bytes, *, file: str) -> Any:
     if isinstance(text, bytes):
         if len(text) > MAX_BYTES:
             raise MethodologyError(f"file larger than {MAX_BYTES} bytes", file=file)
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise MethodologyError(
-                f"not UTF-8 text (byte {exc.start}: {text[exc.start : exc.start + 1]!r})",
-                file=file,
-            ) from None
-    if "\x00" in text:
+        text = decode_text(text, file=file, error=MethodologyError)
+    elif "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise MethodologyError("the file contains a NUL character", file=file, line=line)
     try:
