@@ -176,3 +176,13 @@ def test_a_400_digit_number_is_refused(tmp_path: Path, name: str) -> None:
     }[name]
     with pytest.raises(AssessmentError, match="100 digits"):
         read_assessments(write(tmp_path, name, text))
+
+
+def test_frames_refuse_a_numeric_code_column_and_a_missing_unit() -> None:
+    pd = pytest.importorskip("pandas")
+    from parindex.io.frames import assessments_from_frame
+
+    with pytest.raises(AssessmentError, match="read it as text"):
+        assessments_from_frame(pd.DataFrame({"unit": ["A"], "code": [1.10], "value": [4]}))
+    with pytest.raises(AssessmentError, match="must not be empty"):
+        assessments_from_frame(pd.DataFrame({"unit": [None], "code": ["1.1"], "value": [4]}))
