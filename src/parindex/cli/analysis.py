@@ -25,7 +25,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
 
     cards = score_inputs(methodology(args.methodology), args.assessments)
     card = pick_card(cards, args.unit)
-    rmap = responsibilities_from(args, card.methodology)
+    rmap = responsibilities_from(args, card.methodology, cards)
     report = gaps(card, rmap)
     if args.top is not None:
         import attrs

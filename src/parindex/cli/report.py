@@ -18,7 +18,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     cards = score_inputs(methodology(args.methodology), args.assessments)
     card = pick_card(cards, args.unit)
-    rmap = responsibilities_from(args, card.methodology)
+    rmap = responsibilities_from(args, card.methodology, cards)
     previous = prev_cards = None
     if args.previous:
         prev_cards = score_inputs(card.methodology, args.previous)

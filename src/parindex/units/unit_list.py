@@ -13,7 +13,7 @@ from typing import Any, Literal, cast
 import attrs
 
 from .._files import csv_rows, read_text
-from .._text import nfc_strip
+from .._text import fold_ascii, nfc_strip
 from ..errors import MethodologyError, UnitError
 from ..methodology.yamlio import MarkedDict, MarkedList, load_yaml
 from ._base import ONE_DAY, Province, as_date, fmt_day
@@ -86,6 +86,34 @@ class UnitList:
                 file=self.source or None,
                 value=unit_id,
             ) from None
+
+    def find(self, text: str) -> Unit:
+        """The unit whose id or name is ``text``, ignoring case and diacritics ("so tu phap"
+        finds "Sở Tư pháp"); refused naming the closest ids when none or several match."""
+        if text in self._index:
+            return self._index[text]
+        key = fold_ascii(nfc_strip(text))
+        if not key:
+            raise UnitError("the unit name is empty", file=self.source or None, value=text)
+        found = [u for u in self.units if key in (fold_ascii(u.id), fold_ascii(u.name))]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise UnitError(
+                f"several units of the list match: {', '.join(u.id for u in found)}",
+                file=self.source or None,
+                unit=text,
+            )
+        names = {fold_ascii(u.id): u.id for u in self.units} | {
+            fold_ascii(u.name): u.id for u in self.units
+        }
+        close = [names[c] for c in difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)]
+        hint = f"; closest: {', '.join(dict.fromkeys(close))}" if close else ""
+        raise UnitError(
+            f"not in the unit list of {self.province.label}{hint}",
+            file=self.source or None,
+            unit=text,
+        )
 
     def __contains__(self, unit_id: object) -> bool:
         return isinstance(unit_id, str) and unit_id in self._index
