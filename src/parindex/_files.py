@@ -39,6 +39,7 @@ __all__ = [
     "MAX_DIGITS",
     "MAX_FIELD",
     "CsvTable",
+    "check_regular",
     "csv_rows",
     "decode_text",
     "load_json",
@@ -71,15 +72,15 @@ def max_bytes(override: int | None = None) -> int:
     return MAX_BYTES
 
 
-def read_bytes(
+def check_regular(
     path: str | os.PathLike[str],
     *,
     error: type[ParIndexError] = ParIndexError,
     limit: int | None = None,
     stream: bool = False,
-) -> bytes:
-    """The bytes of the file at ``path``, refused with ``error`` naming the file when it cannot
-    be read, is not a regular file (unless ``stream``) or is larger than the cap."""
+) -> None:
+    """Refuse, with ``error`` naming the file, what cannot be read, a folder, what is not a
+    regular file (unless ``stream``) and a file over the size cap."""
     file = str(path)
     cap = max_bytes(limit)
     try:
@@ -100,6 +101,20 @@ def read_bytes(
             file=file,
             value=st.st_size,
         )
+
+
+def read_bytes(
+    path: str | os.PathLike[str],
+    *,
+    error: type[ParIndexError] = ParIndexError,
+    limit: int | None = None,
+    stream: bool = False,
+) -> bytes:
+    """The bytes of the file at ``path``, refused with ``error`` naming the file when it cannot
+    be read, is not a regular file (unless ``stream``) or is larger than the cap."""
+    file = str(path)
+    cap = max_bytes(limit)
+    check_regular(path, error=error, limit=limit, stream=stream)
     try:
         with open(path, "rb") as f:
             raw = f.read(cap + 1)
