@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -26,7 +27,7 @@ import attrs
 
 from . import _hooks, _types
 from ._files import csv_rows, load_json, read_text
-from ._text import fold_case, nfc_strip
+from ._text import fold_ascii, fold_case, nfc_strip
 from .errors import AssessmentError, MethodologyError
 from .methodology.yamlio import load_yaml
 
@@ -445,7 +446,13 @@ def maybe_number(t: str, *, decimal: str | None = None) -> Any:
 CSV_COLUMNS = ("unit", "code", "stage", "value", "note", "evidence", "period", "unit_type")
 
 
-def _read_csv(text: str, file: str, delimiter: str | None = None) -> list[Assessment]:
+#: Where a CSV value was written with a percent sign: (unit, period, stage, code) → row.
+PercentMarks = dict[tuple[str, str | None, str, str], int]
+
+
+def _read_csv(
+    text: str, file: str, delimiter: str | None = None, percents: PercentMarks | None = None
+) -> list[Assessment]:
     table = csv_rows(text, file=file, error=AssessmentError, delimiter=delimiter)
     if table.header is None:
         raise AssessmentError("the CSV file is empty", file=file)
@@ -520,6 +527,8 @@ def _read_csv(text: str, file: str, delimiter: str | None = None) -> list[Assess
             raise AssessmentError(
                 str(exc), file=file, row=i, unit=unit, code=code, stage=stage, value=value_text
             ) from None
+        if percents is not None and value_text.rstrip().endswith("%"):
+            percents[key] = i
         ev = tuple(x.strip() for x in row.get("evidence", "").split(";") if x.strip())
         entry = (
             Entry(None, True, row.get("note") or None, ev)
@@ -586,7 +595,9 @@ def read_assessments(
         )
     text = read_text(p, error=AssessmentError, limit=max_bytes, wide=suffix == ".csv")
     if suffix == ".csv":
-        return _read_csv(text, file, delimiter)
+        percents: PercentMarks = {}
+        read = _read_csv(text, file, delimiter, percents)
+        return read if methodology is None else as_methodology(read, methodology, file, percents)
     if suffix == ".json":
         data = load_json(text, file=file, error=AssessmentError)
     else:
@@ -611,4 +622,104 @@ def read_assessments(
                 value=d,
             )
         out.append(Assessment.from_dict(d, file=file))
+    return out if methodology is None else as_methodology(out, methodology, file)
+
+
+def _input_unit(rule: Any) -> str | None:
+    """The unit (``percent``, ``count``, ...) of a rule's single number input, if it has one."""
+    return getattr(getattr(rule, "input", None), "unit", None)
+
+
+def _level_code(rule: Any, text: str) -> str:
+    """The code of the level, item or choice that ``text`` names: its code or its Vietnamese or
+    English label, ignoring case and diacritics (as the workbook's drop-downs are read); the
+    text unchanged when it names none or several."""
+    names = rule.value_names()
+    if any(code == text for code, _, _ in names):
+        return text
+    key = fold_ascii(text)
+    found = {
+        code
+        for code, vi, en in names
+        for name in (code, vi or "", en or "")
+        if key in (fold_ascii(name), fold_ascii(name.removesuffix(f" ({code})")))
+    }
+    found |= {c.code for c in rule.choices() if fold_ascii(c.text) == key}
+    return found.pop() if len(found) == 1 else text
+
+
+def as_methodology(
+    items: list[Assessment],
+    methodology: Methodology,
+    file: str | None = None,
+    percents: PercentMarks | None = None,
+) -> list[Assessment]:
+    """``items`` read as the methodology means them.
+
+    * a level, item or choice may be given by its label ("Ban hành kịp thời"), matched
+      ignoring case and diacritics as codes are; it is stored as its code;
+    * a value written with ``%`` on an item whose input is not a percentage is refused;
+    * a value between 0 and 1 where a percentage is expected is scored as given but warned
+      about (:class:`UserWarning`): 0.9 is 0.9 %, and ninety percent is written 90;
+    * a period whose year is not one of the methodology's years is warned about.
+    """
+    out = []
+    for a in items:
+        year = re.search(r"(?<!\d)(\d{4})(?!\d)", a.period or "")
+        if year and methodology.years and int(year.group(1)) not in methodology.years:
+            warnings.warn(
+                str(
+                    AssessmentError(
+                        f"the period is outside the years of {methodology.id} "
+                        f"({', '.join(map(str, methodology.years))})",
+                        file=file,
+                        unit=a.unit or None,
+                        value=a.period,
+                    )
+                ),
+                UserWarning,
+                stacklevel=3,
+            )
+        stages: dict[str, dict[str, Entry]] = {}
+        for st, entries in a.stages.items():
+            stages[st] = dict(entries)
+            for code, e in entries.items():
+                node = methodology.nodes.get(code)
+                rule = None if node is None else node.rule
+                if rule is None or e.not_applicable:
+                    continue
+                where: dict[str, Any] = {"file": file, "unit": a.unit or None, "code": code}
+                where["stage"] = st
+                row = (percents or {}).get((a.unit, a.period, st, code))
+                if row is not None and _input_unit(rule) != "percent":
+                    raise AssessmentError(
+                        "a percentage was given, but this item does not take a percentage",
+                        row=row,
+                        value=e.value,
+                        **where,
+                    )
+                if isinstance(e.value, str):
+                    code_of = _level_code(rule, e.value)
+                    if code_of != e.value:
+                        stages[st][code] = attrs.evolve(e, value=code_of)
+                elif (
+                    _input_unit(rule) == "percent"
+                    and isinstance(e.value, int | float)
+                    and not isinstance(e.value, bool)
+                    and 0 < e.value <= 1
+                ):
+                    warnings.warn(
+                        str(
+                            AssessmentError(
+                                "looks like a fraction where a percentage is expected; it is "
+                                "scored as given (write 90 for ninety percent)",
+                                row=row,
+                                value=e.value,
+                                **where,
+                            )
+                        ),
+                        UserWarning,
+                        stacklevel=3,
+                    )
+        out.append(Assessment(a.unit, stages, a.period, a.unit_type))
     return out

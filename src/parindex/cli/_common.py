@@ -9,6 +9,8 @@ from this module only, never from another command module.
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,12 +90,20 @@ def describe_file(obj: Any) -> str:
 
 
 def read_inputs(paths: Sequence[str], *, methodology: Any | None = None) -> list[Assessment]:
-    """The assessments in ``paths``, in order (a workbook is checked against ``methodology``)."""
+    """The assessments in ``paths``, in order (a workbook is checked against ``methodology``);
+    the readers' warnings are printed on stderr as ``parindex: warning: ...``."""
     from ..assessment import read_assessments
 
     out: list[Assessment] = []
-    for p in paths:
-        out.extend(read_assessments(p, methodology=methodology))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        for p in paths:
+            out.extend(read_assessments(p, methodology=methodology))
+    for w in caught:  # the readers' warnings (a fraction for a percentage, ...), one a line
+        if issubclass(w.category, UserWarning) and not issubclass(w.category, DeprecationWarning):
+            print(f"parindex: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return out
 
 
