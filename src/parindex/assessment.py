@@ -14,10 +14,10 @@ The score uses, for each item, the latest stage that gives it; every stage stays
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import math
 import os
+import re
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import _hooks, _types
-from ._text import fold_case, nfc, nfc_strip
+from ._files import csv_rows, load_json, read_text
+from ._text import fold_ascii, fold_case, nfc_strip
 from .errors import AssessmentError, MethodologyError
 from .methodology.yamlio import load_yaml
 
@@ -158,21 +159,15 @@ def make_entry(value: Any) -> Entry:
                     "allowed": "value, not_applicable, note, evidence",
                 },
             )
-        flag = value.get("not_applicable", False)
-        if not isinstance(flag, bool):
+        flag = na_flag(value.get("not_applicable", False))
+        given = value.get("value")
+        if flag and given is not None and given is not NA and not is_na_text(given):
             raise AssessmentError(
-                "not_applicable must be true or false",
-                value=flag,
-                error_code="wrong-type",
-                params={"what": "true or false"},
-            )
-        if flag and value.get("value") is not None:
-            raise AssessmentError(
-                "the item is marked not applicable and also has a value; remove one of them",
-                value=value.get("value"),
+                "a value is given together with not_applicable: true; keep one of them",
+                value=given,
                 error_code="not-applicable-with-value",
             )
-        na = flag or value.get("value") is NA or is_na_text(value.get("value"))
+        na = flag or given is NA or is_na_text(given)
         ev = value.get("evidence", ())
         if isinstance(ev, str):
             ev = (ev,)
@@ -203,10 +198,61 @@ def entry_at(value: Any, *, unit: str, code: str, stage: str) -> Entry:
         raise exc.with_context(unit=unit or None, code=code, stage=stage) from None
 
 
+#: The spellings of "true" and "false" read for ``not_applicable`` (besides real booleans and the
+#: not-applicable texts of :data:`_NA_TEXTS`, which mean true).
+_NA_FLAG_TEXTS = {
+    "true": True,
+    "false": False,
+    "có": True,
+    "không": False,
+    "yes": True,
+    "no": False,
+}
+
+
+def na_flag(flag: Any) -> bool:
+    """``not_applicable`` as a person means it: a real boolean, ``true``/``false`` (``có``/
+    ``không``, ``yes``/``no``) or a not-applicable text (``KAD``, ``N/A``); anything else is an
+    error, never read as "not empty"."""
+    if isinstance(flag, bool):
+        return flag
+    if isinstance(flag, str):
+        key = fold_case(flag)
+        if key in _NA_FLAG_TEXTS:
+            return _NA_FLAG_TEXTS[key]
+        if key in _NA_TEXTS:
+            return True
+    raise AssessmentError(
+        "not_applicable must be true or false",
+        value=flag,
+        error_code="wrong-type",
+        params={"what": "true or false"},
+    )
+
+
+def plain_value(value: Any) -> Any:
+    """An input value as read: a whole number with more than 100 digits is refused (it overflows
+    every float), ``-0.0`` is 0.0, and a mapping's keys are text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if abs(value) >= 10**100:
+            raise AssessmentError(
+                "a number with more than 100 digits",
+                value=f"{str(value)[:20]}…",
+                error_code="out-of-range",
+                params={"what": "a number", "low": "-10^100", "high": "10^100"},
+            )
+        return value
+    if isinstance(value, float):
+        return 0.0 if value == 0 else value
+    return value
+
+
 def _freeze(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return MappingProxyType({str(k): v for k, v in value.items()})
-    return value
+        return MappingProxyType({str(k): plain_value(v) for k, v in value.items()})
+    return plain_value(value)
 
 
 @attrs.frozen
@@ -311,7 +357,7 @@ class Assessment:
                     "allowed": ", ".join(sorted(allowed)),
                 },
             )
-        unit = str(data.get("unit", ""))
+        unit = _text_field(data, "unit", file) or ""
         stages = data.get("stages")
         if stages is None:
             values = data.get("values", {})
@@ -342,16 +388,38 @@ class Assessment:
                 pointer="/stages",
             )
         try:
-            return cls(unit, stages, data.get("period"), data.get("unit_type"))
+            return cls(
+                unit,
+                stages,
+                _text_field(data, "period", file, unit),
+                _text_field(data, "unit_type", file, unit),
+            )
         except AssessmentError as exc:
             raise exc.with_context(file=file, unit=unit) from None
+
+
+def _text_field(
+    data: Mapping[str, Any], key: str, file: str | None, unit: str | None = None
+) -> str | None:
+    """``data[key]`` as text: absent is None; a whole number is its digits; an empty text, null,
+    a list or a mapping is an error (never "None" or "['a', 'b']")."""
+    if key not in data:
+        return None
+    v = data[key]
+    if isinstance(v, int) and not isinstance(v, bool):
+        v = str(v)
+    if not isinstance(v, str) or not v.strip():
+        raise AssessmentError(
+            f"'{key}' must be a non-empty text", file=file, unit=unit or None, value=v
+        )
+    return nfc_strip(v)
 
 
 # -- readers ------------------------------------------------------------------------------------
 
 
-def parse_text_value(text: str) -> Any:
-    """A value written in a CSV cell: a number (decimal comma allowed), NA, a level code, or
+def parse_text_value(text: str, *, decimal: str | None = None) -> Any:
+    """A value written in a CSV cell: a number (see :func:`maybe_number`), NA, a level code, or
     named inputs/counts written ``a=4; b=2``."""
     t = nfc_strip(text)
     if is_na_text(t):
@@ -367,33 +435,91 @@ def parse_text_value(text: str) -> Any:
             k = k.strip()
             if k in out:
                 raise ValueError(f"input {k!r} given twice")
-            out[k] = maybe_number(v.strip())
+            out[k] = maybe_number(v.strip(), decimal=decimal)
         return out
-    return maybe_number(t)
+    return maybe_number(t, decimal=decimal)
 
 
-def maybe_number(t: str) -> Any:
-    """A number written in a cell (``1 234,5``, ``80%``) as int or float; other text unchanged."""
+_INT = re.compile(r"[-+]?\d+")
+_ONE_SEP = re.compile(r"([-+]?)(\d+)([.,])(\d+)")
+_GROUPED = re.compile(r"([-+]?)(\d{1,3}(?:([.,])\d{3})(?:\3\d{3})*)(?:([.,])(\d+))?")
+
+
+def decimal_mark(texts: Iterable[str]) -> str | None:
+    """The decimal mark the numbers in ``texts`` plainly use (``","`` or ``"."``), or None when
+    none of them shows it (``45,5`` shows a comma; ``1.000`` shows nothing)."""
+    seen = set()
+    for t in texts:
+        s = t.replace("\u00a0", "").replace(" ", "").rstrip("%")
+        m = _ONE_SEP.fullmatch(s)
+        if m and (len(m.group(4)) != 3 or m.group(2).startswith("0") or len(m.group(2)) > 3):
+            seen.add(m.group(3))
+        elif s.count(",") >= 1 and s.count(".") >= 1:
+            last = max(s.rfind(","), s.rfind("."))
+            seen.add(s[last])
+    return seen.pop() if len(seen) == 1 else None
+
+
+def maybe_number(t: str, *, decimal: str | None = None) -> Any:
+    """A number written in a cell (``1 234,5``, ``1.234,5``, ``1,234.5``, ``80%``) as int or
+    float; other text unchanged.
+
+    ``decimal`` is the decimal mark of the file (``","`` in a Vietnamese-formatted column). A
+    number that reads two ways (``1.000``, ``1,234``: a thousands separator or a decimal mark) is
+    read with ``decimal`` and refused (``ValueError``) when the file does not say which; it is
+    never silently 1. ``-0`` is 0; more than 100 digits is refused."""
     s = t.replace("\u00a0", "").replace(" ", "")
     if s.endswith("%"):
         s = s[:-1]
-    if s.count(",") == 1 and "." not in s:
-        s = s.replace(",", ".")
+    if _INT.fullmatch(s):
+        if len(s.lstrip("+-")) > 100:
+            raise ValueError("a number with more than 100 digits")
+        return int(s)
+    m = _ONE_SEP.fullmatch(s)
+    if m:
+        sign, lead, sep, rest = m.groups()
+        ambiguous = len(rest) == 3 and not lead.startswith("0") and len(lead) <= 3
+        if ambiguous and decimal is None:
+            raise ValueError(
+                f"{t!r} reads two ways ({sep!r} as a thousands separator or as the decimal mark); "
+                f"write it without a thousands separator, e.g. {lead}{rest} or {lead}.{rest.rstrip('0') or '0'}"
+            )
+        if ambiguous and decimal != sep:
+            return int(sign + lead + rest)
+        x = float(f"{sign}{lead}.{rest}")
+        return 0.0 if x == 0 else x
+    g = _GROUPED.fullmatch(s)
+    if g and (g.group(4) is None or g.group(4) != g.group(3)):
+        digits = g.group(2).replace(g.group(3), "")
+        if g.group(4) is None:
+            if decimal == g.group(3):
+                return t  # "1.234.567" with a decimal point: not a number
+            return int(g.group(1) + digits)
+        x = float(f"{g.group(1)}{digits}.{g.group(5)}")
+        return 0.0 if x == 0 else x
     try:
         x = float(s)
-    except ValueError:
+    except (ValueError, OverflowError):
         return t
-    return int(x) if x.is_integer() and "." not in s and "e" not in s.lower() else x
+    if not math.isfinite(x):
+        return t
+    return 0.0 if x == 0 else x
 
 
 CSV_COLUMNS = ("unit", "code", "stage", "value", "note", "evidence", "period", "unit_type")
 
 
-def _read_csv(text: str, file: str) -> list[Assessment]:
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None:
+#: Where a CSV value was written with a percent sign: (unit, period, stage, code) → row.
+PercentMarks = dict[tuple[str, str | None, str, str], int]
+
+
+def _read_csv(
+    text: str, file: str, delimiter: str | None = None, percents: PercentMarks | None = None
+) -> list[Assessment]:
+    table = csv_rows(text, file=file, error=AssessmentError, delimiter=delimiter)
+    if table.header is None:
         raise AssessmentError("the CSV file is empty", file=file)
-    fields = [f.strip() for f in reader.fieldnames]
+    fields = table.header
     for need in ("unit", "code", "value"):
         if need not in fields:
             raise AssessmentError(
@@ -407,16 +533,29 @@ def _read_csv(text: str, file: str) -> list[Assessment]:
         raise AssessmentError(
             f"unknown column; expected {', '.join(CSV_COLUMNS)}", file=file, row=1, value=unknown[0]
         )
+    if len(set(fields)) != len(fields):
+        raise AssessmentError("a column is named twice", file=file, row=1, value=fields)
+    rows: list[tuple[int, dict[str, str]]] = []
+    for i, cells in table.rows():
+        if len(cells) > len(fields):
+            message = "the row has more cells than the header"
+            code = None
+            if table.split_decimal(cells):
+                message += (
+                    "; a number with a decimal comma (45,5) splits the cell in a comma-separated "
+                    'file: put it in quotes ("45,5"), write 45.5, or save the file with ";"'
+                )
+                code = "csv-split-decimal"
+            raise AssessmentError(
+                message, file=file, row=i, value=cells[len(fields) :], error_code=code
+            )
+        rows.append((i, {k: nfc_strip(v) for k, v in zip(fields, cells, strict=False)}))
+    decimal = "," if table.delimiter == ";" else decimal_mark(r.get("value", "") for _, r in rows)
     units: dict[tuple[str, str | None], dict[str, Any]] = {}
     seen: dict[tuple[str, str | None, str, str], int] = {}
-    for i, raw in enumerate(reader, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-        if None in raw:
-            raise AssessmentError(
-                "the row has more cells than the header", file=file, row=i, value=raw.get(None)
-            )
-        unit = nfc(row["unit"])
-        code = row["code"]
+    for i, row in rows:
+        unit = row.get("unit", "")
+        code = row.get("code", "")
         if not unit or not code:
             raise AssessmentError(
                 "unit and code must not be empty",
@@ -428,6 +567,7 @@ def _read_csv(text: str, file: str) -> list[Assessment]:
         stage = stage_name(row.get("stage") or "self", unit=unit, row=i, file=file)
         period = row.get("period") or None
         key = (unit, period, stage, code)
+        value_text = row.get("value", "")
         if key in seen:
             raise AssessmentError(
                 f"duplicated row: the same unit, code and stage were given at row {seen[key]}",
@@ -436,16 +576,10 @@ def _read_csv(text: str, file: str) -> list[Assessment]:
                 unit=unit,
                 code=code,
                 stage=stage,
-                value=row["value"],
+                value=value_text,
             )
         seen[key] = i
-        try:
-            value = parse_text_value(row["value"])
-        except ValueError as exc:
-            raise AssessmentError(
-                str(exc), file=file, row=i, unit=unit, code=code, stage=stage, value=row["value"]
-            ) from None
-        if row["value"] == "":
+        if value_text == "":
             raise AssessmentError(
                 "empty value (leave the row out if there is no input)",
                 file=file,
@@ -454,6 +588,14 @@ def _read_csv(text: str, file: str) -> list[Assessment]:
                 code=code,
                 stage=stage,
             )
+        try:
+            value = parse_text_value(value_text, decimal=decimal)
+        except ValueError as exc:
+            raise AssessmentError(
+                str(exc), file=file, row=i, unit=unit, code=code, stage=stage, value=value_text
+            ) from None
+        if percents is not None and value_text.rstrip().endswith("%"):
+            percents[key] = i
         ev = tuple(x.strip() for x in row.get("evidence", "").split(";") if x.strip())
         entry = (
             Entry(None, True, row.get("note") or None, ev)
@@ -481,6 +623,8 @@ def read_assessments(
     source: str | os.PathLike[str] | Mapping[str, Any] | Iterable[Mapping[str, Any]],
     *,
     methodology: Methodology | None = None,
+    delimiter: str | None = None,
+    max_bytes: int | None = None,
 ) -> list[Assessment]:
     """Read assessments from a file (YAML, JSON, long-format CSV, or a filled self-assessment
     workbook ``.xlsx``) or from Python data.
@@ -492,6 +636,10 @@ def read_assessments(
     A workbook written by :func:`parindex.io.write_workbook` (``parindex template``) is read by
     :func:`parindex.io.xlsx.read_workbook` and checked against ``methodology`` (without it, the
     shipped methodology the workbook names is loaded); it needs ``parindex[xlsx]``.
+
+    Files are read strictly (see :mod:`parindex._files`): UTF-8 or UTF-16 text
+    (Windows-1258 is refused, saying how to save as UTF-8); the CSV separator (``,``, ``;`` or tab) is detected unless ``delimiter`` is given; a
+    file over ``max_bytes`` (default 64 MiB) or that is not a regular file is refused.
     """
     if isinstance(source, Mapping):
         return [Assessment.from_dict(source)]
@@ -505,47 +653,27 @@ def read_assessments(
         read_workbook = _hooks.reader(".xlsx")
         assert read_workbook is not None
         return [read_workbook(p, methodology)]
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise AssessmentError(
-            f"cannot read the file: {exc.strerror}",
-            file=file,
-            error_code="file-not-readable",
-            params={"reason": exc.strerror},
-        ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AssessmentError(
-            f"not UTF-8 text (byte {exc.start})",
-            file=file,
-            error_code="file-not-utf8",
-            params={"byte": exc.start},
-        ) from None
     suffix = p.suffix.lower()
+    if suffix not in (".csv", ".json", ".yaml", ".yml"):
+        raise AssessmentError(
+            "unknown file type; expected .csv, .json, .yaml, .yml or .xlsx",
+            file=file,
+            value=suffix,
+        )
+    text = read_text(p, error=AssessmentError, limit=max_bytes, wide=suffix == ".csv")
     if suffix == ".csv":
-        return _read_csv(text, file)
+        percents: PercentMarks = {}
+        read = _read_csv(text, file, delimiter, percents)
+        return read if methodology is None else as_methodology(read, methodology, file, percents)
     if suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise AssessmentError(
-                f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno
-            ) from None
-    elif suffix in (".yaml", ".yml"):
+        data = load_json(text, file=file, error=AssessmentError)
+    else:
         try:
             data = load_yaml(text, file=file)
         except MethodologyError as exc:
             raise AssessmentError(
                 exc.message, file=file, line=exc.line, column=exc.column
             ) from None
-    else:
-        raise AssessmentError(
-            "unknown file type; expected .csv, .json, .yaml, .yml or .xlsx",
-            file=file,
-            value=suffix,
-        )
     if isinstance(data, Mapping) and "assessments" in data:
         data = data["assessments"]
     items = [data] if isinstance(data, Mapping) else data
@@ -561,4 +689,104 @@ def read_assessments(
                 value=d,
             )
         out.append(Assessment.from_dict(d, file=file))
+    return out if methodology is None else as_methodology(out, methodology, file)
+
+
+def _input_unit(rule: Any) -> str | None:
+    """The unit (``percent``, ``count``, ...) of a rule's single number input, if it has one."""
+    return getattr(getattr(rule, "input", None), "unit", None)
+
+
+def _level_code(rule: Any, text: str) -> str:
+    """The code of the level, item or choice that ``text`` names: its code or its Vietnamese or
+    English label, ignoring case and diacritics (as the workbook's drop-downs are read); the
+    text unchanged when it names none or several."""
+    names = rule.value_names()
+    if any(code == text for code, _, _ in names):
+        return text
+    key = fold_ascii(text)
+    found = {
+        code
+        for code, vi, en in names
+        for name in (code, vi or "", en or "")
+        if key in (fold_ascii(name), fold_ascii(name.removesuffix(f" ({code})")))
+    }
+    found |= {c.code for c in rule.choices() if fold_ascii(c.text) == key}
+    return found.pop() if len(found) == 1 else text
+
+
+def as_methodology(
+    items: list[Assessment],
+    methodology: Methodology,
+    file: str | None = None,
+    percents: PercentMarks | None = None,
+) -> list[Assessment]:
+    """``items`` read as the methodology means them.
+
+    * a level, item or choice may be given by its label ("Ban hành kịp thời"), matched
+      ignoring case and diacritics as codes are; it is stored as its code;
+    * a value written with ``%`` on an item whose input is not a percentage is refused;
+    * a value between 0 and 1 where a percentage is expected is scored as given but warned
+      about (:class:`UserWarning`): 0.9 is 0.9 %, and ninety percent is written 90;
+    * a period whose year is not one of the methodology's years is warned about.
+    """
+    out = []
+    for a in items:
+        year = re.search(r"(?<!\d)(\d{4})(?!\d)", a.period or "")
+        if year and methodology.years and int(year.group(1)) not in methodology.years:
+            warnings.warn(
+                str(
+                    AssessmentError(
+                        f"the period is outside the years of {methodology.id} "
+                        f"({', '.join(map(str, methodology.years))})",
+                        file=file,
+                        unit=a.unit or None,
+                        value=a.period,
+                    )
+                ),
+                UserWarning,
+                stacklevel=3,
+            )
+        stages: dict[str, dict[str, Entry]] = {}
+        for st, entries in a.stages.items():
+            stages[st] = dict(entries)
+            for code, e in entries.items():
+                node = methodology.nodes.get(code)
+                rule = None if node is None else node.rule
+                if rule is None or e.not_applicable:
+                    continue
+                where: dict[str, Any] = {"file": file, "unit": a.unit or None, "code": code}
+                where["stage"] = st
+                row = (percents or {}).get((a.unit, a.period, st, code))
+                if row is not None and _input_unit(rule) != "percent":
+                    raise AssessmentError(
+                        "a percentage was given, but this item does not take a percentage",
+                        row=row,
+                        value=e.value,
+                        **where,
+                    )
+                if isinstance(e.value, str):
+                    code_of = _level_code(rule, e.value)
+                    if code_of != e.value:
+                        stages[st][code] = attrs.evolve(e, value=code_of)
+                elif (
+                    _input_unit(rule) == "percent"
+                    and isinstance(e.value, int | float)
+                    and not isinstance(e.value, bool)
+                    and 0 < e.value <= 1
+                ):
+                    warnings.warn(
+                        str(
+                            AssessmentError(
+                                "looks like a fraction where a percentage is expected; it is "
+                                "scored as given (write 90 for ninety percent)",
+                                row=row,
+                                value=e.value,
+                                **where,
+                            )
+                        ),
+                        UserWarning,
+                        stacklevel=3,
+                    )
+        out.append(Assessment(a.unit, stages, a.period, a.unit_type))
     return out

@@ -6,6 +6,7 @@ its own, as MOHA publishes them.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -184,6 +185,74 @@ class NodeResult:
     def __repr__(self) -> str:
         mx = present(self.adjusted_max)
         return f"<NodeResult {self.code or 'TOTAL'}: {present(self.points)}/{mx}>"
+
+
+#: Tolerance of the bounds and sums checked on a card read from a file.
+_EPS = 1e-6
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def check_card_data(data: Mapping[str, Any], methodology: Methodology) -> None:
+    """Refuse card data (``to_dict`` output read from a file) that its methodology could not
+    have produced: an unknown node, a maximum other than the methodology's, points that are not
+    a number or lie outside the node's bounds, or a total that is not the sum of its items."""
+    nodes = data.get("nodes")
+    unit = data.get("unit") if isinstance(data.get("unit"), str) else None
+    if not isinstance(nodes, list) or not all(isinstance(d, Mapping) for d in nodes):
+        raise ParIndexError("a card needs 'nodes': a list of node results", unit=unit)
+    by_code: dict[str, Mapping[str, Any]] = {}
+    for d in nodes:
+        code = d.get("code")
+        if not isinstance(code, str) or code not in methodology.nodes:
+            raise ParIndexError(
+                f"the card names a node {methodology.id} does not have", unit=unit, value=code
+            )
+        node = methodology.nodes[code]
+        mx, adj, pts = d.get("max"), d.get("adjusted_max"), d.get("points")
+        if mx != node.max:
+            raise ParIndexError(
+                f"the card gives the maximum {mx!r}; {methodology.id} says {node.max!r}",
+                unit=unit,
+                code=code,
+                value=mx,
+            )
+        for name, v in (("points", pts), ("adjusted_max", adj)):
+            if v is not None and not _number(v):
+                raise ParIndexError(f"'{name}' must be a number", unit=unit, code=code, value=v)
+        top = adj if adj is not None else mx
+        if adj is not None and mx is not None and adj > mx + _EPS:
+            raise ParIndexError(
+                "the adjusted maximum exceeds the maximum", unit=unit, code=code, value=adj
+            )
+        low = node.min if node.children else min(node.min, -(mx or 0.0))
+        if pts is not None and ((top is not None and pts > top + _EPS) or pts < low - _EPS):
+            raise ParIndexError(
+                "the points lie outside the node's bounds", unit=unit, code=code, value=pts
+            )
+        by_code[code] = d
+    for code, d in by_code.items():
+        node = methodology.nodes[code]
+        kids = [by_code[c] for c in node.children if c in by_code]
+        if (
+            not kids
+            or len(kids) != len(node.children)
+            or any(k.get("points") is None for k in kids)
+        ):
+            continue
+        if d.get("points") is None or d.get("shared") is not None or d.get("not_applicable"):
+            continue
+        total = math.fsum(float(k.get("points") or 0.0) for k in kids)
+        got: Any = d.get("raw") if d.get("clamped") else d["points"]
+        if _number(got) and abs(total - float(got)) > _EPS * max(1.0, abs(total)):
+            raise ParIndexError(
+                f"the points of the items below add up to {total:g}, not to the total given",
+                unit=unit,
+                code=code,
+                value=got,
+            )
 
 
 @attrs.define(eq=False, frozen=True)
@@ -413,6 +482,7 @@ class ScoreCard:
                 f"the card was made with {data['methodology']}, not {methodology.id}",
                 value=data["methodology"],
             )
+        check_card_data(data, methodology)
         results = []
         for i, d in enumerate(data["nodes"]):
             if d["code"] not in methodology.nodes:

@@ -120,6 +120,47 @@ MESSAGES: dict[str, Template] = {
         'tệp không phải văn bản UTF-8 (byte {byte}); hãy lưu lại dưới dạng "CSV UTF-8"',
         "not UTF-8 text (byte {byte})",
     ),
+    # -- the files a person hands parindex (parindex._files) ------------------------------------
+    "file-not-regular": Template(
+        "đây không phải là một tệp thông thường (là thư mục, ống dẫn hoặc thiết bị); hãy lưu số "
+        "liệu vào một tệp rồi đọc tệp đó",
+        "not a regular file (a folder, a pipe, a socket or a device); save the data to a file "
+        "first",
+    ),
+    "file-too-large": Template(
+        "tệp lớn hơn giới hạn {limit} byte; nếu tệp đúng, hãy nâng giới hạn bằng biến môi "
+        "trường PARINDEX_MAX_INPUT_BYTES",
+        "the file is larger than the limit of {limit} bytes (raise it with "
+        "PARINDEX_MAX_INPUT_BYTES if the file is genuine)",
+    ),
+    "file-wrong-encoding": Template(
+        'tệp được lưu theo bảng mã {encoding}, không phải UTF-8; hãy lưu lại dưới dạng "CSV UTF-8"',
+        'the file is {encoding} text, not UTF-8; save it as UTF-8 text ("CSV UTF-8")',
+    ),
+    "file-has-nul": Template(
+        "tệp chứa ký tự NUL (không phải văn bản); hãy mở và lưu lại dưới dạng văn bản UTF-8",
+        "the file contains a NUL character (it is not text); save it again as UTF-8 text",
+    ),
+    "csv-open-quote": Template(
+        'một dấu ngoặc kép (") mở trong dòng này không được đóng ở cuối ô; hãy đặt cả ô trong '
+        'ngoặc kép và viết hai lần dấu ngoặc kép bên trong ("")',
+        'a quote (") opened in this row is not closed where the cell ends; put the whole cell '
+        'in quotes and double the quotes inside it ("")',
+    ),
+    "csv-field-too-long": Template(
+        "một ô dài hơn {limit} ký tự", "a cell is longer than {limit} characters"
+    ),
+    "csv-not-readable": Template(
+        "không đọc được tệp CSV: {reason}", "the CSV cannot be read: {reason}"
+    ),
+    "csv-split-decimal": Template(
+        "dòng có nhiều ô hơn dòng tiêu đề: một số có dấu phẩy thập phân (45,5) bị tách thành hai "
+        'ô trong tệp phân cách bằng dấu phẩy; hãy đặt số trong ngoặc kép ("45,5"), viết 45.5 '
+        'hoặc lưu tệp với dấu ";"',
+        "the row has more cells than the header; a number with a decimal comma (45,5) splits "
+        'the cell in a comma-separated file: put it in quotes ("45,5"), write 45.5, or save the '
+        'file with ";"',
+    ),
     "unknown-methodology": Template(
         "không có phương pháp {ident}; hiện có: {available}",
         "no methodology {ident}; available: {available}",

@@ -113,8 +113,11 @@ def test_not_applicable_must_be_a_boolean_and_come_without_a_value(
     m: parindex.Methodology,
 ) -> None:
     with pytest.raises(parindex.AssessmentError) as info:
-        parindex.score(m, {**ANNUAL, "TD": {"value": 50, "not_applicable": "false"}})
+        parindex.score(m, {**ANNUAL, "TD": {"value": 50, "not_applicable": "maybe"}})
     assert info.value.error_code == "wrong-type" and info.value.pointer == "/stages/self/TD"
+    # the documented spellings of false (false, no, không) keep the value
+    card = parindex.score(m, {**ANNUAL, "TD": {"value": 50, "not_applicable": "không"}})
+    assert card["TD"].value == 50
     with pytest.raises(parindex.AssessmentError) as info:
         parindex.score(m, {**ANNUAL, "TD": {"value": 50, "not_applicable": True}})
     assert info.value.error_code == "not-applicable-with-value"
@@ -167,3 +170,46 @@ def test_the_command_line_speaks_the_language_asked_for(
     rc = main(["show", "vn-moha/nowhere/2022"])
     err = capsys.readouterr().err
     assert rc == 1 and "không" not in err and "no methodology" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code", "params"),
+    [
+        ("a.csv", "unit,code,value\nA,TD,45,5\n", "csv-split-decimal", {}),
+        ("a.csv", 'unit,code,value\nA,TD,"4\n', "csv-open-quote", {}),
+        ("a.csv", "unit,code,value\nA,TD,x\n".encode("utf-16"), None, {}),
+        ("a.yaml", b"unit: S\xf5\n", "file-not-utf8", {"byte": 7}),
+        ("a.yaml", "unit: A\n".encode("utf-16"), "file-wrong-encoding", {"encoding": "UTF-16"}),
+        ("a.yaml", b"unit: A\x00\n", "file-has-nul", {}),
+        ("a.yaml", "unit: A\nvalues: {TD: 55}\n" * 4, "file-too-large", {"limit": 40}),
+    ],
+)
+def test_the_file_reader_speaks_with_codes(  # type: ignore[no-untyped-def]
+    tmp_path, name: str, content: str | bytes, code: str | None, params: dict[str, object]
+) -> None:
+    p = tmp_path / name
+    if isinstance(content, bytes):
+        p.write_bytes(content)
+    else:
+        p.write_text(content, encoding="utf-8")
+    if code is None:  # UTF-16 is what spreadsheets save as "Unicode text": read
+        assert parindex.read_assessments(p)[0].unit == "A"
+        return
+    with pytest.raises(parindex.AssessmentError) as info:
+        parindex.read_assessments(p, max_bytes=40)
+    e = info.value
+    assert e.error_code == code and e.file == str(p)
+    assert params.items() <= e.params.items()
+    assert e.text("vi") != e.text("en") and errors.MESSAGES[code].vi.split("{")[0] in e.text("vi")
+
+
+def test_a_folder_or_a_device_is_not_a_regular_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "in.yaml"
+    folder.mkdir()
+    device = tmp_path / "null.yaml"
+    device.symlink_to("/dev/null")
+    for path in (folder, device):
+        with pytest.raises(parindex.AssessmentError) as info:
+            parindex.read_assessments(path)
+        assert info.value.error_code == "file-not-regular"
+        assert "thư mục" in info.value.text("vi")

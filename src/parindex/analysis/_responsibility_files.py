@@ -7,14 +7,13 @@ from them. (They stay in the analysis layer: the public loaders live in
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import string
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .._files import csv_rows, read_text
 from .._text import nfc_strip
 from ..errors import MethodologyError, ResponsibilityError
 from ..methodology.model import Label, Methodology
@@ -226,8 +225,8 @@ def _read_yaml(text: str, file: str) -> tuple[str, str | None, dict[str, Entry]]
 def _read_csv(
     text: str, file: str, methodology: str | None
 ) -> tuple[str, str | None, dict[str, Entry]]:
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip() for f in reader.fieldnames or []]
+    table = csv_rows(text, file=file, error=ResponsibilityError)
+    fields = table.header or []
     if "code" not in fields or "lead" not in fields:
         raise ResponsibilityError(
             "the CSV needs the columns code and lead (and optionally cooperating, remedy_vi, remedy_en, methodology, province)",
@@ -244,14 +243,15 @@ def _read_csv(
             row=1,
             value=unknown[0],
         )
-    reader.fieldnames = fields
     items: dict[str, Entry] = {}
     meth = methodology
     prov: str | None = None
-    for i, raw in enumerate(reader, start=2):
-        row = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-        if not any(row.values()):
-            continue
+    for i, raw in table.rows():
+        if len(raw) > len(fields):
+            raise ResponsibilityError(
+                "the row has more cells than the header", file=file, row=i, value=raw
+            )
+        row = {k: nfc_strip(v) for k, v in zip(fields, raw, strict=False)}
         code = row.get("code", "")
         if not code:
             raise ResponsibilityError("empty code", file=file, row=i)
@@ -301,16 +301,8 @@ def read_responsibilities(
     """
     p = Path(source)
     file = str(p)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ResponsibilityError(
-            f"cannot read the file: {exc.strerror}",
-            file=file,
-            error_code="file-not-readable",
-            params={"reason": exc.strerror},
-        ) from None
     suffix = p.suffix.lower()
+    text = read_text(p, error=ResponsibilityError, wide=suffix == ".csv")
     if suffix == ".csv":
         meth, prov, items = _read_csv(text, file, methodology)
     elif suffix in (".yaml", ".yml"):
@@ -332,15 +324,7 @@ def read_cascade(
     p = Path(source)
     p = Path(source)
     file = str(p)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ResponsibilityError(
-            f"cannot read the file: {exc.strerror}",
-            file=file,
-            error_code="file-not-readable",
-            params={"reason": exc.strerror},
-        ) from None
+    text = read_text(p, error=ResponsibilityError)
     try:
         data = load_yaml(text, file=file)
     except MethodologyError as exc:

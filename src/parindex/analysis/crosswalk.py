@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from .._files import read_text
 from ..errors import CrosswalkError, MethodologyError
 from ..methodology.model import Methodology
 from ..methodology.yamlio import load_yaml
@@ -173,15 +174,7 @@ def load_crosswalk(
     """Read a crosswalk file; with both methodologies, check every code against them."""
     p = Path(source)
     file = str(p)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CrosswalkError(
-            f"cannot read the file: {exc.strerror}",
-            file=file,
-            error_code="file-not-readable",
-            params={"reason": exc.strerror},
-        ) from None
+    text = read_text(p, error=CrosswalkError)
     try:
         data = load_yaml(text, file=file)
     except MethodologyError as exc:

@@ -9,11 +9,14 @@ from this module only, never from another command module.
 from __future__ import annotations
 
 import argparse
-import json
+import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._files import load_json, read_bytes, read_text
+from .._text import fold_ascii, nfc_strip
 from .._types import MISSING_POLICIES
 from ..errors import MethodologyError, ParIndexError
 
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "INPUT_HELP",
     "add_scoring_options",
+    "check_units",
     "describe_file",
     "load_any_file",
     "methodology",
@@ -32,6 +36,7 @@ __all__ = [
     "read_cards",
     "read_inputs",
     "responsibilities_from",
+    "same_unit",
     "score_inputs",
     "scoring_options",
     "unique_units",
@@ -56,15 +61,7 @@ def load_any_file(path: str) -> Any:
     from ..methodology.registry import load_file
 
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise MethodologyError(
-            f"cannot read the file: {exc.strerror}",
-            file=str(p),
-            error_code="file-not-readable",
-            params={"reason": exc.strerror},
-        ) from None
+    raw = read_bytes(p, error=MethodologyError)
     data = yamlio.load_yaml(raw, file=str(p))
     kind = data.get("kind") if isinstance(data, dict) else None
     if kind is None and isinstance(data, dict) and "known" in data:
@@ -97,12 +94,20 @@ def describe_file(obj: Any) -> str:
 
 
 def read_inputs(paths: Sequence[str], *, methodology: Any | None = None) -> list[Assessment]:
-    """The assessments in ``paths``, in order (a workbook is checked against ``methodology``)."""
+    """The assessments in ``paths``, in order (a workbook is checked against ``methodology``);
+    the readers' warnings are printed on stderr as ``parindex: warning: ...``."""
     from ..assessment import read_assessments
 
     out: list[Assessment] = []
-    for p in paths:
-        out.extend(read_assessments(p, methodology=methodology))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        for p in paths:
+            out.extend(read_assessments(p, methodology=methodology))
+    for w in caught:  # the readers' warnings (a fraction for a percentage, ...), one a line
+        if issubclass(w.category, UserWarning) and not issubclass(w.category, DeprecationWarning):
+            print(f"parindex: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return out
 
 
@@ -175,10 +180,20 @@ def read_cards(paths: Sequence[str], m: Any | None, **options: Any) -> list[Scor
     cards: list[ScoreCard] = []
     for p in paths:
         if p.lower().endswith(".json"):
-            data = json.loads(Path(p).read_text(encoding="utf-8"))
+            data = load_json(read_text(p, error=ParIndexError), file=p, error=ParIndexError)
             items = data if isinstance(data, list) else [data]
             if items and isinstance(items[0], dict) and "nodes" in items[0]:
-                cards.extend(ScoreCard.from_dict(d, m) for d in items)
+                for i, d in enumerate(items, start=1):
+                    try:
+                        cards.append(ScoreCard.from_dict(d, m))
+                    except ParIndexError as exc:
+                        raise exc.with_context(file=p, row=i if len(items) > 1 else None) from None
+                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                        raise ParIndexError(
+                            f"not a score card written by parindex: {exc}",
+                            file=p,
+                            row=i if len(items) > 1 else None,
+                        ) from None
                 continue
         if m is None:
             raise ParIndexError(
@@ -188,8 +203,22 @@ def read_cards(paths: Sequence[str], m: Any | None, **options: Any) -> list[Scor
     return cards
 
 
+def same_unit(name: str, wanted: str) -> bool:
+    """Whether a unit named ``name`` is the one a person typed as ``wanted``: the same text
+    ignoring case and diacritics ("so tu phap" is "Sở Tư pháp")."""
+    return name == wanted or fold_ascii(nfc_strip(name)) == fold_ascii(nfc_strip(wanted))
+
+
+def _by_unit(items: list[Any], unit: str) -> list[Any]:
+    """The items of ``unit``: exact matches, else matches ignoring case and diacritics."""
+    if not nfc_strip(unit):
+        raise ParIndexError("--unit is empty", value=unit)
+    exact = [x for x in items if x.unit == unit]
+    return exact or [x for x in items if same_unit(x.unit, unit)]
+
+
 def pick_card(cards: list[Any], unit: str | None, what: str = "") -> Any:
-    """The card of ``unit``, or the only card."""
+    """The card of ``unit`` (matched ignoring case and diacritics), or the only card."""
     if unit is None:
         if len(cards) != 1:
             raise ParIndexError(
@@ -197,16 +226,23 @@ def pick_card(cards: list[Any], unit: str | None, what: str = "") -> Any:
                 value=[c.unit for c in cards],
             )
         return cards[0]
-    for c in cards:
-        if c.unit == unit:
-            return c
+    found = _by_unit(cards, unit)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ParIndexError(
+            f"{what}several units match; give the exact name",
+            unit=unit,
+            value=[c.unit for c in found],
+        )
     raise ParIndexError(f"{what}no such unit", unit=unit, value=[c.unit for c in cards])
 
 
 def pick_assessment(items: list[Assessment], unit: str | None, file: str) -> Assessment:
-    """The assessment of ``unit`` in ``file``, or the only one."""
+    """The assessment of ``unit`` in ``file`` (matched ignoring case and diacritics), or the
+    only one."""
     if unit is not None:
-        items = [a for a in items if a.unit == unit]
+        items = _by_unit(items, unit)
         if not items:
             raise ParIndexError("no such unit in the assessment file", file=file, unit=unit)
     if len(items) != 1:
@@ -218,12 +254,29 @@ def pick_assessment(items: list[Assessment], unit: str | None, file: str) -> Ass
     return items[0]
 
 
-def responsibilities_from(args: argparse.Namespace, m: Any) -> Any:
-    """The responsibility map of ``--responsibilities`` (checked against ``--units``), or None."""
-    if not getattr(args, "responsibilities", None):
-        return None
-    from ..analysis.responsibility import load_responsibilities
+def check_units(units: Any, cards: Sequence[Any]) -> None:
+    """Refuse a card whose unit is not in the unit list ``units`` (by id or name, ignoring case
+    and diacritics); the error names the unit and the closest ids."""
+    for c in cards:
+        units.find(c.unit)
+
+
+def responsibilities_from(
+    args: argparse.Namespace, m: Any, cards: Sequence[Any] | None = None
+) -> Any:
+    """The responsibility map of ``--responsibilities`` (checked against ``--units``), or None.
+
+    With ``--units``, every unit of ``cards`` scored under a department or commune scheme must
+    be in the list (:func:`check_units`)."""
     from ..units import load_unit_list
 
     units = load_unit_list(args.units) if getattr(args, "units", None) else None
+    if units is not None and cards is not None and m.scheme != "province":
+        # A province's own index is scored for the province; its unit list names the
+        # departments and communes responsible, which are the assessed units of the others.
+        check_units(units, cards)
+    if not getattr(args, "responsibilities", None):
+        return None
+    from ..analysis.responsibility import load_responsibilities
+
     return load_responsibilities(args.responsibilities, methodology=m, units=units)

@@ -35,7 +35,7 @@ def _cmd_gaps(args: argparse.Namespace) -> int:
     m = methodology(args.methodology)
     cards = score_inputs(m, args.assessments, **scoring_options(args, m))
     card = pick_card(cards, args.unit)
-    rmap = responsibilities_from(args, card.methodology)
+    rmap = responsibilities_from(args, card.methodology, cards)
     report = gaps(card, rmap)
     if args.top is not None:
         import attrs

@@ -30,7 +30,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     fmt = _output_format(args.format, args.output)
     cards = score_inputs(m, args.assessments, **options)
     card = pick_card(cards, args.unit)
-    rmap = responsibilities_from(args, card.methodology)
+    rmap = responsibilities_from(args, card.methodology, cards)
     previous = prev_cards = None
     if args.previous:
         prev_cards = unique_units(

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .. import _hooks
+from .._text import nfc_strip
 from ..assessment import NA, STAGES, Assessment, Entry, is_na_text, stage_name
 from ..card import ScoreCard
 from ..engine import CardSet
@@ -262,6 +263,23 @@ def assessments_to_frame(assessments: Iterable[Assessment]) -> Any:
     return pd.DataFrame.from_records(rows, columns=list(ASSESSMENT_COLUMNS))
 
 
+def _text_cell(v: Any, column: str, row: int) -> str:
+    """A unit or code cell as text: a float is refused (a number column has turned ``1.10`` into
+    1.1), a whole number is its digits, a missing cell is empty."""
+    if v is None:
+        return ""
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) or isinstance(v, bool):
+        raise AssessmentError(
+            f"the {column} column holds numbers; read it as text (dtype=str), as a number "
+            "column turns 1.10 into 1.1",
+            row=row,
+            value=v,
+        )
+    return nfc_strip(str(v))
+
+
 def assessments_from_frame(frame: Any) -> list[Assessment]:
     """Assessments from a frame in the long layout of :func:`assessments_to_frame` (or the CSV).
 
@@ -297,8 +315,8 @@ def assessments_from_frame(frame: Any) -> list[Assessment]:
     units: dict[tuple[str, str | None], dict[str, Any]] = {}
     seen: dict[tuple[str, str | None, str, str], int] = {}
     for i, rec in enumerate(frame.to_dict("records"), start=1):
-        unit = str(cell(rec, "unit") or "")
-        code = str(cell(rec, "code") or "")
+        unit = _text_cell(cell(rec, "unit"), "unit", i)
+        code = _text_cell(cell(rec, "code"), "code", i)
         if not unit or not code:
             raise AssessmentError("unit and code must not be empty", row=i, unit=unit or None)
         stage = stage_name(cell(rec, "stage") or "self", unit=unit, row=i)

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .._files import read_bytes
 from .._text import fmt
 from ..errors import MethodologyError, ParIndexError
 from . import yamlio
@@ -494,13 +495,5 @@ def load_text(text: str | bytes, *, file: str = "<text>") -> Methodology:
 def load_file(path: str | os.PathLike[str]) -> Methodology:
     """Load and validate a methodology file of your own (e.g. a full official annex)."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise MethodologyError(
-            f"cannot read the file: {exc.strerror}",
-            file=str(p),
-            error_code="file-not-readable",
-            params={"reason": exc.strerror},
-        ) from None
+    raw = read_bytes(p, error=MethodologyError)
     return load_text(raw, file=str(p))

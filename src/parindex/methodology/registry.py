@@ -16,6 +16,7 @@ from typing import Any, Literal, overload
 
 import attrs
 
+from .._files import read_bytes
 from .._types import MethodologyKind
 from ..errors import MethodologyError, NotEncodedError
 from . import catalogue, yamlio
@@ -302,13 +303,5 @@ def load_file(
     """Load and validate a methodology file of your own: a scoring methodology by default,
     ``kind="survey"`` for a survey methodology, ``kind="any"`` for whichever the file is."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise MethodologyError(
-            f"cannot read the file: {exc.strerror}",
-            file=str(p),
-            error_code="file-not-readable",
-            params={"reason": exc.strerror},
-        ) from None
+    raw = read_bytes(p, error=MethodologyError)
     return _of_kind(load_any(yamlio.load_yaml(raw, file=str(p)), file=str(p)), kind, "load_file()")

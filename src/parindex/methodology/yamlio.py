@@ -21,6 +21,7 @@ from typing import Any, NoReturn, cast
 import attrs
 import yaml
 
+from .._files import decode_text
 from .._text import nfc
 from .._types import STATUSES, Label, LegalBasis, Status
 from ..errors import MethodologyError, ParIndexError
@@ -74,17 +75,36 @@ class _StrictLoader(yaml.SafeLoader):
 _StrictLoader.yaml_implicit_resolvers = {}
 
 
-# Copy SafeLoader's implicit resolvers except timestamps and the YAML 1.1 yes/no/on/off booleans.
+# Copy SafeLoader's implicit resolvers except timestamps, the YAML 1.1 yes/no/on/off booleans and
+# its numbers: YAML 1.1 reads 1:40 as 100 (base 60), 010 as 8 (octal), 0x10 as 16. Numbers here
+# are decimal as a person writes them; anything else stays text (and is refused where a number
+# is expected).
+_DROPPED = (
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+)
 for _first, _resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
-    _kept = [
-        (tag, regexp)
-        for tag, regexp in _resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
+    _kept = [(tag, regexp) for tag, regexp in _resolvers if tag not in _DROPPED]
     if _kept:
         _StrictLoader.yaml_implicit_resolvers[_first] = _kept
 _StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789")
+)
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
 )
 
 
@@ -120,7 +140,8 @@ def _construct(loader: _StrictLoader, node: yaml.Node, depth: int) -> Any:
             key = _construct(loader, key_node, depth + 1)
             if not isinstance(key, str | int | float | bool) or isinstance(key, bool):
                 raise _FileError("a key must be a plain text or number", _mark(key_node), key, True)
-            skey = str(key)
+            # Keys are codes: read as written (1.10 is criterion 1.10, not the number 1.1).
+            skey = key if isinstance(key, str) else str(key_node.value)
             if skey in out:
                 first = out.key_marks[skey]
                 raise _FileError(
@@ -147,14 +168,8 @@ def load_yaml(text: str | bytes, *, file: str) -> Any:
     if isinstance(text, bytes):
         if len(text) > MAX_BYTES:
             raise MethodologyError(f"file larger than {MAX_BYTES} bytes", file=file)
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise MethodologyError(
-                f"not UTF-8 text (byte {exc.start}: {text[exc.start : exc.start + 1]!r})",
-                file=file,
-            ) from None
-    if "\x00" in text:
+        text = decode_text(text, file=file, error=MethodologyError)
+    elif "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise MethodologyError("the file contains a NUL character", file=file, line=line)
     try:

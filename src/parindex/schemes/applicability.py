@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from .._files import read_bytes
 from ..assessment import STAGES, Assessment, Entry
 from ..errors import AssessmentError, MethodologyError, UnitError
 from ..methodology import yamlio
@@ -206,15 +207,7 @@ def _parse_applicability(data: Any, *, file: str) -> Applicability:
 def load_applicability(path: str | os.PathLike[str]) -> Applicability:
     """Read an applicability file (YAML): items that do not apply to named units."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise AssessmentError(
-            f"cannot read the file: {exc.strerror}",
-            file=str(p),
-            error_code="file-not-readable",
-            params={"reason": exc.strerror},
-        ) from None
+    raw = read_bytes(p, error=AssessmentError)
     try:
         data = yamlio.load_yaml(raw, file=str(p))
     except MethodologyError as exc:

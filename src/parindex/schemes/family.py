@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from .._files import read_bytes
 from ..errors import MethodologyError, ParIndexError, UnitError
 from ..methodology import catalogue, registry, yamlio
 from ..methodology.model import Label, LegalBasis, Methodology
@@ -321,15 +322,7 @@ def load_family(source: str | os.PathLike[str], year: int | None = None) -> Sche
     text = os.fspath(source)
     if text.endswith((".yaml", ".yml")) or isinstance(source, os.PathLike):
         p = Path(text)
-        try:
-            raw = p.read_bytes()
-        except OSError as exc:
-            raise MethodologyError(
-                f"cannot read the file: {exc.strerror}",
-                file=str(p),
-                error_code="file-not-readable",
-                params={"reason": exc.strerror},
-            ) from None
+        raw = read_bytes(p, error=MethodologyError)
         return parse_family(yamlio.load_yaml(raw, file=str(p)), file=str(p), base=p.parent)
     ident = text.strip().strip("/")
     shipped = families()

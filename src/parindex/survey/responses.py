@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._compat import methodology_keyword
+from .._files import read_bytes
 from .._text import nfc_strip
 from ..errors import MissingExtraError, SurveyError
 from ..methodology import yamlio
@@ -372,10 +373,7 @@ def read_mapping(path: str | os.PathLike[str]) -> Mapping[str, str]:
           Ghi_chu: null      # a column to ignore
     """
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise SurveyError(f"cannot read the mapping file: {exc.strerror}", file=str(p)) from None
+    raw = read_bytes(p, error=SurveyError)
     data = yamlio.load_yaml(raw, file=str(p))
     r = yamlio.Reader(data, file=str(p), what="mapping", error=SurveyError)
     r.req("parindex", int)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import difflib
-import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -13,10 +11,11 @@ from types import MappingProxyType
 from typing import Any, Literal, cast
 
 import attrs
-import yaml
 
-from .._text import nfc_strip
-from ..errors import UnitError
+from .._files import csv_rows, read_text
+from .._text import fold_ascii, nfc_strip
+from ..errors import MethodologyError, UnitError
+from ..methodology.yamlio import MarkedDict, MarkedList, load_yaml
 from ._base import ONE_DAY, Province, as_date, fmt_day
 from .lookup import province
 from .registry import get_registry
@@ -87,6 +86,34 @@ class UnitList:
                 file=self.source or None,
                 value=unit_id,
             ) from None
+
+    def find(self, text: str) -> Unit:
+        """The unit whose id or name is ``text``, ignoring case and diacritics ("so tu phap"
+        finds "Sở Tư pháp"); refused naming the closest ids when none or several match."""
+        if text in self._index:
+            return self._index[text]
+        key = fold_ascii(nfc_strip(text))
+        if not key:
+            raise UnitError("the unit name is empty", file=self.source or None, value=text)
+        found = [u for u in self.units if key in (fold_ascii(u.id), fold_ascii(u.name))]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise UnitError(
+                f"several units of the list match: {', '.join(u.id for u in found)}",
+                file=self.source or None,
+                unit=text,
+            )
+        names = {fold_ascii(u.id): u.id for u in self.units} | {
+            fold_ascii(u.name): u.id for u in self.units
+        }
+        close = [names[c] for c in difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)]
+        hint = f"; closest: {', '.join(dict.fromkeys(close))}" if close else ""
+        raise UnitError(
+            f"not in the unit list of {self.province.label}{hint}",
+            file=self.source or None,
+            unit=text,
+        )
 
     def __contains__(self, unit_id: object) -> bool:
         return isinstance(unit_id, str) and unit_id in self._index
@@ -243,21 +270,9 @@ def _unit_list(
     )
 
 
-def _yaml_unit_lines(text: str) -> tuple[list[int | None] | None, int | None]:
-    """Line numbers of the items under ``units:`` and of the document start, if findable."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    if not isinstance(node, yaml.MappingNode):
-        return None, None
-    header = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        if key_node.value == "units" and isinstance(value_node, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value_node.value], header
-    return None, header
-
-
 def _csv_unit_list(text: str, source: str) -> UnitList:
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip() for f in reader.fieldnames or []]
+    table = csv_rows(text, file=source, error=UnitError)
+    fields = table.header or []
     required = {"province", "id", "name", "type"}
     missing = sorted(required - set(fields))
     if missing:
@@ -269,29 +284,30 @@ def _csv_unit_list(text: str, source: str) -> UnitList:
         raise UnitError(
             f"unknown column(s) {', '.join(unknown)}", file=source, line=1, value=unknown
         )
-    reader.fieldnames = fields
     header: dict[str, str] | None = None
     header_line: int | None = None
     units: list[dict[str, str]] = []
     lines: list[int | None] = []
-    for row in reader:
-        cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        if not any(cells.values()):
-            continue
+    for row, raw in table.rows():
+        if len(raw) > len(fields):
+            raise UnitError(
+                "the row has more cells than the header", file=source, row=row, value=raw
+            )
+        cells = {k: nfc_strip(v) for k, v in zip(fields, raw, strict=False)}
         meta = {k: cells.get(k, "") for k in ("province", "valid_from", "valid_to")}
         if header is None:
-            header, header_line = meta, reader.line_num
+            header, header_line = meta, row
         elif meta != header:
             changed = next(k for k in meta if meta[k] != header[k])
             raise UnitError(
                 f"every row must have the same {changed} (line {header_line} has "
                 f"{header[changed]!r})",
                 file=source,
-                line=reader.line_num,
+                line=row,
                 value=meta[changed],
             )
         units.append({k: cells.get(k, "") for k in ("id", "name", "type")})
-        lines.append(reader.line_num)
+        lines.append(row)
     if header is None:
         raise UnitError("the file has no units", file=source)
     data: dict[str, Any] = {**header, "units": units}
@@ -307,25 +323,25 @@ def load_unit_list(path: str | PathLike[str]) -> UnitList:
     """
     file = Path(path)
     source = str(path)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise UnitError(f"cannot read the unit list: {error.strerror}", file=source) from None
     suffix = file.suffix.lower()
+    if suffix not in {".yaml", ".yml", ".csv"}:
+        raise UnitError("a unit list is a .yaml, .yml or .csv file", file=source, value=suffix)
+    text = read_text(file, error=UnitError, wide=suffix == ".csv")
     if suffix == ".csv":
         return _csv_unit_list(text, source)
-    if suffix not in {".yaml", ".yml"}:
-        raise UnitError("a unit list is a .yaml, .yml or .csv file", file=source, value=suffix)
     try:
-        data = yaml.safe_load(text)
-        lines, header = _yaml_unit_lines(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        data = load_yaml(text, file=source)
+    except MethodologyError as error:
         raise UnitError(
-            f"not valid YAML: {getattr(error, 'problem', None) or error}",
-            file=source,
-            line=mark.line + 1 if mark is not None else None,
+            f"not valid YAML: {error.message}", file=source, line=error.line, column=error.column
         ) from None
+    lines: list[int | None] | None = None
+    header: int | None = None
+    if isinstance(data, MarkedDict):
+        header = data.mark[0]
+        seq = data.get("units")
+        if isinstance(seq, MarkedList):
+            lines = [m[0] for m in seq.item_marks]
     if not isinstance(data, Mapping):
         raise UnitError(
             "a unit list is a mapping with province, valid_from, valid_to, units",

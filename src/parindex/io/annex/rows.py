@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from ..._files import read_text
 from ...errors import AnnexError, MissingExtraError
 from .._cells import column_letter
 from .guide import unwrap
@@ -74,22 +75,7 @@ def read_tables(path: str | os.PathLike[str], *, sheet: str | None = None) -> li
 
 
 def _csv(p: Path) -> Table:
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise AnnexError(
-            f"cannot read the file: {exc.strerror}",
-            file=str(p),
-            error_code="file-not-readable",
-            params={"reason": exc.strerror},
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise AnnexError(
-            f"not UTF-8 text (byte {exc.start})",
-            file=str(p),
-            error_code="file-not-utf8",
-            params={"byte": exc.start},
-        ) from None
+    text = read_text(p, error=AnnexError)
     first = text.splitlines()[0] if text.strip() else ""
     delim = ";" if first.count(";") > first.count(",") else ","
     return [

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
+import zipfile
 from typing import Any
 
 import attrs
 
+from ..._files import check_regular
 from ..._text import nfc_strip
 from ...assessment import STAGES, Assessment, Entry, is_na_text
 from ...assessment import maybe_number as _maybe_number
@@ -85,6 +88,7 @@ def read_workbook(
     sheet = _Sheet(file, wb[MAIN_SHEET])
     lay = layout(m)
     _check_columns(sheet)
+    _check_merged(sheet)
     _check_rows(sheet, m, lay)
     unit = sheet.text(UNIT_CELL)
     period = sheet.text(PERIOD_CELL) or None
@@ -110,8 +114,43 @@ def read_workbook(
     return a
 
 
+#: The most a workbook may hold once uncompressed (all its parts together); a filled template of
+#: the largest shipped index is well under 10 MB. Raise it with PARINDEX_MAX_WORKBOOK_BYTES.
+MAX_UNCOMPRESSED = 256 * 1024 * 1024
+
+
+def _check_zip(file: str) -> None:
+    """Refuse a workbook that is not a regular file, is over the input size cap, or unpacks to
+    more than :data:`MAX_UNCOMPRESSED` bytes, by the sizes it declares and by the bytes it
+    actually unpacks to (a zip bomb), before openpyxl parses anything."""
+    if not os.path.exists(file):
+        raise AssessmentError("the workbook does not exist", file=file)
+    check_regular(file, error=AssessmentError)
+    env = os.environ.get("PARINDEX_MAX_WORKBOOK_BYTES", "").strip()
+    cap = int(env) if env.isdigit() else MAX_UNCOMPRESSED
+    too_big = (
+        f"the workbook unpacks to more than {cap} bytes (a damaged or hostile file?); raise the "
+        "limit with PARINDEX_MAX_WORKBOOK_BYTES if it is genuine"
+    )
+    try:
+        with zipfile.ZipFile(file) as z:
+            infos = z.infolist()
+            if sum(i.file_size for i in infos) > cap:
+                raise AssessmentError(too_big, file=file)
+            total = 0
+            for info in infos:
+                with z.open(info) as f:
+                    while chunk := f.read(1 << 20):
+                        total += len(chunk)
+                        if total > cap:
+                            raise AssessmentError(too_big, file=file)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError):
+        raise AssessmentError("not an .xlsx workbook (BadZipFile)", file=file) from None
+
+
 def _open(file: str) -> Any:
     openpyxl = need_openpyxl("reading a self-assessment workbook")
+    _check_zip(file)
     try:
         wb = openpyxl.load_workbook(file, data_only=False)
     except FileNotFoundError:
@@ -199,6 +238,20 @@ def _check_columns(sheet: _Sheet) -> None:
             )
 
 
+def _check_merged(sheet: _Sheet) -> None:
+    """Refuse cells merged by hand in the entry area: a merge keeps only the first cell's value
+    and the others would be lost without a word."""
+    for rng in sheet.ws.merged_cells.ranges:
+        if rng.max_row >= DATA_ROW or (rng.max_row >= 3 and rng.min_row <= 5):
+            raise sheet.fail(
+                "cells are merged here; a merge keeps only the first cell's value: unmerge them "
+                "and check every value",
+                MAIN_SHEET,
+                rng.coord.split(":")[0],
+                value=rng.coord,
+            )
+
+
 def _check_rows(sheet: _Sheet, m: Methodology, lay: Layout) -> None:
     """Every row's code where the layout puts it, and nothing below the last row."""
     codes_known = {row_key(c, nm) for c, nm in lay.rows}
@@ -234,17 +287,21 @@ def _check_rows(sheet: _Sheet, m: Methodology, lay: Layout) -> None:
             value=found,
         )
     end = DATA_ROW + len(lay.rows)
-    for row in range(end, sheet.ws.max_row + 1):
-        for j in range(1, lay.last_col + 1):
-            v = sheet.value(row, j)
-            if not _empty(v):
-                raise sheet.fail(
-                    f"unexpected content below the last item ({lay.rows[-1][0]}): rows may not be "
-                    "added" + (f"; unknown code {_text(v)!r}" if j == 1 else ""),
-                    MAIN_SHEET,
-                    f"{col(j)}{row}",
-                    value=v,
-                )
+    # Only the cells the file holds, never the range up to max_row: one styled empty cell at
+    # A1048576 would otherwise make this walk (and create) millions of cells.
+    held = sorted(
+        (r, j) for r, j in getattr(sheet.ws, "_cells", {}) if r >= end and j <= lay.last_col
+    )
+    for row, j in held:
+        v = sheet.value(row, j)
+        if not _empty(v):
+            raise sheet.fail(
+                f"unexpected content below the last item ({lay.rows[-1][0]}): rows may not be "
+                "added" + (f"; unknown code {_text(v)!r}" if j == 1 else ""),
+                MAIN_SHEET,
+                f"{col(j)}{row}",
+                value=v,
+            )
 
 
 def _read_entry(
@@ -311,6 +368,7 @@ def _read_entry(
                 _orphan(sheet, ref, evidence, note, where)
             return
         value = _read_value(sheet, n, raw, ref, where)
+        value = _percent(sheet, n, raw, value, sheet.ws[ref].number_format, ref, where)
     assert n.rule is not None
     try:
         checked = n.rule.check(value)
@@ -368,6 +426,40 @@ def _read_value(sheet: _Sheet, n: Node, raw: Any, ref: str, where: dict[str, Any
     return value
 
 
+def _is_percent_format(number_format: str) -> bool:
+    """Whether an Excel number format shows the value times 100 (a ``%`` outside quotes)."""
+    plain = re.sub(r'"[^"]*"|\\.', "", number_format or "")
+    return "%" in plain
+
+
+def _percent(
+    sheet: _Sheet, n: Node, raw: Any, value: Any, number_format: str, ref: str, where: Any
+) -> Any:
+    """``value`` as a person typed it in a percent cell: ``90%`` in Excel or LibreOffice stores
+    0.9 with a percent format, which means ninety percent (×100). A percent typed on an item
+    whose input is not a percent is refused."""
+    inp = getattr(n.rule, "input", None)
+    is_percent_item = getattr(inp, "unit", None) == "percent"
+    typed_percent = (isinstance(raw, str) and raw.strip().endswith("%")) or (
+        isinstance(raw, int | float)
+        and not isinstance(raw, bool)
+        and _is_percent_format(number_format)
+    )
+    if not typed_percent:
+        return value
+    if not is_percent_item:
+        raise sheet.fail(
+            "a percentage was typed, but this item does not take a percentage",
+            MAIN_SHEET,
+            ref,
+            value=raw,
+            **where,
+        )
+    if isinstance(raw, int | float):
+        return raw * 100
+    return value
+
+
 def _resolve(sheet: _Sheet, m: Methodology, lay: Layout, a: Assessment) -> None:
     """The checks that concern several cells (an item inside a node marked NA)."""
 
@@ -407,7 +499,10 @@ def _cell_number(sheet: _Sheet, v: Any, ref: str, where: Any) -> float | int:
         raise sheet.fail("expected a number, found TRUE/FALSE", MAIN_SHEET, ref, value=v, **where)
     if isinstance(v, int | float):
         return v
-    x = _maybe_number(_text(v))
+    try:
+        x = _maybe_number(_text(v), decimal=",")
+    except ValueError as exc:
+        raise sheet.fail(str(exc), MAIN_SHEET, ref, value=v, **where) from None
     if isinstance(x, int | float):
         return x
     raise sheet.fail("expected a number, found text", MAIN_SHEET, ref, value=v, **where)
