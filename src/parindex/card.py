@@ -202,13 +202,22 @@ def check_card_data(data: Mapping[str, Any], methodology: Methodology) -> None:
     nodes = data.get("nodes")
     unit = data.get("unit") if isinstance(data.get("unit"), str) else None
     if not isinstance(nodes, list) or not all(isinstance(d, Mapping) for d in nodes):
-        raise ParIndexError("a card needs 'nodes': a list of node results", unit=unit)
+        raise ParIndexError(
+            "a card needs 'nodes': a list of node results",
+            unit=unit,
+            error_code="invalid-card",
+            pointer="/nodes",
+        )
     by_code: dict[str, Mapping[str, Any]] = {}
-    for d in nodes:
+    for i, d in enumerate(nodes):
         code = d.get("code")
         if not isinstance(code, str) or code not in methodology.nodes:
             raise ParIndexError(
-                f"the card names a node {methodology.id} does not have", unit=unit, value=code
+                f"the card names a node {methodology.id} does not have",
+                unit=unit,
+                value=code,
+                error_code="unknown-code" if isinstance(code, str) else "invalid-card",
+                pointer=f"/nodes/{i}/code",
             )
         node = methodology.nodes[code]
         mx, adj, pts = d.get("max"), d.get("adjusted_max"), d.get("points")
@@ -218,19 +227,34 @@ def check_card_data(data: Mapping[str, Any], methodology: Methodology) -> None:
                 unit=unit,
                 code=code,
                 value=mx,
+                error_code="invalid-card",
             )
         for name, v in (("points", pts), ("adjusted_max", adj)):
             if v is not None and not _number(v):
-                raise ParIndexError(f"'{name}' must be a number", unit=unit, code=code, value=v)
+                raise ParIndexError(
+                    f"'{name}' must be a number",
+                    unit=unit,
+                    code=code,
+                    value=v,
+                    error_code="invalid-card",
+                )
         top = adj if adj is not None else mx
         if adj is not None and mx is not None and adj > mx + _EPS:
             raise ParIndexError(
-                "the adjusted maximum exceeds the maximum", unit=unit, code=code, value=adj
+                "the adjusted maximum exceeds the maximum",
+                unit=unit,
+                code=code,
+                value=adj,
+                error_code="invalid-card",
             )
         low = node.min if node.children else min(node.min, -(mx or 0.0))
         if pts is not None and ((top is not None and pts > top + _EPS) or pts < low - _EPS):
             raise ParIndexError(
-                "the points lie outside the node's bounds", unit=unit, code=code, value=pts
+                "the points lie outside the node's bounds",
+                unit=unit,
+                code=code,
+                value=pts,
+                error_code="invalid-card",
             )
         by_code[code] = d
     for code, d in by_code.items():
@@ -252,6 +276,7 @@ def check_card_data(data: Mapping[str, Any], methodology: Methodology) -> None:
                 unit=unit,
                 code=code,
                 value=got,
+                error_code="invalid-card",
             )
 
 

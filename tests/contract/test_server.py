@@ -147,7 +147,7 @@ def test_report_is_a_download(client: Any, fmt: str) -> None:
 BAD: list[tuple[str, bytes | dict[str, Any], int, str]] = [
     (
         "na as a text",
-        {**M, "assessment": {"TD": {"value": 50, "not_applicable": "false"}}},
+        {**M, "assessment": {"TD": {"value": 50, "not_applicable": "maybe"}}},
         422,
         "wrong-type",
     ),
