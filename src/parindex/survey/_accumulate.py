@@ -200,6 +200,18 @@ class Acc:
         # respondents with a positive weight and a valid answer, per (stratum, group) and item
         self.npos = np.zeros((0, k), dtype=np.int64)
         self.excluded = Exclusions()
+        # respondents' own shares satisfied per node (``members``: nodes × items, 0/1), when asked:
+        # the weighted sum of the shares and the weight of respondents with a valid answer
+        self.members: F64 | None = None
+        self.rsum = np.zeros((0, 0), dtype=np.float64)
+        self.rcnt = np.zeros((0, 0), dtype=np.float64)
+
+    def track_respondent_shares(self, members: F64) -> None:
+        """Also accumulate, per group and node, each respondent's share of satisfied answers
+        among their valid answers to the node's items (``members[node, item]`` is 1 or 0)."""
+        self.members = members
+        self.rsum = np.zeros((0, members.shape[0]), dtype=np.float64)
+        self.rcnt = np.zeros((0, members.shape[0]), dtype=np.float64)
 
     def add(
         self,
@@ -219,6 +231,8 @@ class Acc:
         u8 = r.answers.view(np.uint8)
         w = r.weight if self.weighted else None
         self._count_answers(u8, gidx, g, w)
+        if self.members is not None:
+            self._add_respondent_shares(u8, gidx, g, np.ones(n) if w is None else w)
         if self.mode in ("none", "twopass"):
             return
         # the design part: weighted satisfied / valid indicators per respondent, item by item
@@ -260,6 +274,28 @@ class Acc:
                 self.hist[:, j, :] += np.bincount(key, minlength=size).reshape(-1, 256)
             if w is not None:
                 self.whist[:, j, :] += np.bincount(key, weights=w, minlength=size).reshape(-1, 256)
+
+    def _add_respondent_shares(self, u8: npt.NDArray[np.uint8], gidx: I64, g: int, wv: F64) -> None:
+        """Per group and node: sum of weight × (satisfied ÷ valid answers of the node's items) over
+        respondents with at least one valid answer there, and the sum of their weights."""
+        assert self.members is not None
+        n, k = u8.shape
+        sat = np.empty((n, k))
+        val = np.empty((n, k))
+        for j in range(k):
+            np.take(self.sat_lut[j], u8[:, j], out=sat[:, j])
+            np.take(self.val_lut[j], u8[:, j], out=val[:, j])
+        s = sat @ self.members.T  # (n, nodes)
+        v = val @ self.members.T
+        has = v > 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(has, s / np.where(has, v, 1.0), 0.0)
+        self.rsum = grow(self.rsum, g)
+        self.rcnt = grow(self.rcnt, g)
+        m = self.rsum.shape[0]
+        for c in range(self.members.shape[0]):
+            self.rsum[:, c] += np.bincount(gidx, weights=wv * share[:, c], minlength=m)
+            self.rcnt[:, c] += np.bincount(gidx, weights=wv * has[:, c], minlength=m)
 
     def _count_packed(self, u8: npt.NDArray[np.uint8], gidx: I64) -> None:
         """The fast path: byte-packed counts (see :func:`packed_counts`) over runs of one group.

@@ -48,13 +48,16 @@ def linearised_variance(
     strata: str | None,
     single_psu: str,
     m0: F64 | None = None,
+    u_nodes: F64 | None = None,
 ) -> F64:
     """Taylor variance of every aggregate, item rate and item mean: (g, aggregates + 2 items).
 
     The design totals are T = (Y, V, L) per item (satisfied, valid, sum of levels). Item i's rate
     Y_i / V_i has u = (e_i / V_i, -p_i e_i / V_i, 0); an aggregate combines them with ``coef``;
     item i's mean L_i / V_i (a ratio estimator) has u = (0, -m_i e_i / V_i, e_i / V_i).
-    ``responses`` is needed (in memory) for the two-pass form only.
+    ``responses`` is needed (in memory) for the two-pass form only. ``u_nodes`` (g, aggregates,
+    3 k), when given, replaces the aggregates' linearised coefficients made from ``coef`` (e.g. a
+    pooled ratio of the node's satisfied over valid answers).
     """
     gn, k = V.shape
     mean0 = np.zeros_like(p0) if m0 is None else np.nan_to_num(m0)
@@ -67,7 +70,7 @@ def linearised_variance(
     u_items[:, ar, k + ar] = -p0 * inv_v
     u_means[:, ar, k + ar] = -mean0 * inv_v
     u_means[:, ar, 2 * k + ar] = inv_v
-    u_agg = np.einsum("gnk,gkl->gnl", coef, u_items)
+    u_agg = np.einsum("gnk,gkl->gnl", coef, u_items) if u_nodes is None else u_nodes
     if acc.mode == "twopass":
         assert isinstance(responses, Responses)
         return twopass_variance(responses, acc, by, strata, u_agg, p0, mean0, inv_v, single_psu)
