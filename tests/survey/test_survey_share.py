@@ -26,6 +26,8 @@ from parindex import survey
 from parindex.cli import survey as cli
 from parindex.errors import SurveyError
 from parindex.survey import SurveyMethodology
+from parindex.survey.methodology import load_methodology
+from parindex.survey.responses import iter_csv, read_mapping
 
 A = [5, 1, 4, 8]
 B = [4, 8, 2, 9]
@@ -93,10 +95,12 @@ def test_every_design_gives_the_point_estimates(
     expected = (60.0, 50.0, 500 / 9) if share == "pooled" else (50.0, 50.0, 1100 / 24)
     assert values(est) == pytest.approx(expected)
     g = est["X"]
-    if share == "respondents" or design == "bootstrap":
-        # no standard error is computed for these: null, with null bounds
+    if design == "bootstrap":
+        # no bootstrap standard error for these: null, with null bounds
         for e in (g["F1"], g["F2"], g.overall):
             assert math.isnan(e.se) and math.isnan(e.low) and math.isnan(e.high)
+    else:
+        assert g["F1"].se > 0 and g["F1"].low < g["F1"].value < g["F1"].high
     # the items keep their own standard errors
     assert g["a"].se > 0
 
@@ -114,10 +118,37 @@ def test_pooled_taylor_se_by_hand(tiny: SurveyMethodology) -> None:
         assert est["X"]["F2"].se == pytest.approx(est["X"]["c"].se)
 
 
-def test_pooled_se_same_in_chunks(tiny: SurveyMethodology) -> None:
+def test_respondents_taylor_se_by_hand(tiny: SurveyMethodology) -> None:
+    # F1: shares a = (1, 0, 1/2, 0), d = (1, 1, 1, 0) (r4 has no valid answer), R = 1/2, D = 3;
+    # z = (a - R d) / D = (1/6, -1/6, 0, 0), mean 0; var = 4/3 * 2/36 = 2/27; se = 0.272166
+    for design in ("taylor", "srs"):
+        est = survey.estimate(four(tiny), methodology=tiny, share="respondents", design=design)  # type: ignore[arg-type]
+        assert est["X"]["F1"].se == pytest.approx(100 * math.sqrt(2 / 27))
+
+
+@pytest.mark.parametrize("share", ["pooled", "respondents"])
+def test_psu_column_of_respondents_gives_the_same_se(tiny: SurveyMethodology, share: str) -> None:
+    # a PSU column naming each respondent is the same design as respondents as PSUs
+    w = [2.0, 1.0, 1.0, 1.0]
+    plain = survey.estimate(four(tiny, w), methodology=tiny, share=share, design="taylor")  # type: ignore[arg-type]
+    r = survey.from_arrays(
+        tiny,
+        {"a": np.array(A), "b": np.array(B), "c": np.array(C)},
+        unit=np.array(["X"] * 4),
+        weight=np.array(w),
+        attributes={"psu": np.array(["p1", "p2", "p3", "p4"])},
+    )
+    psu = survey.estimate(r, methodology=tiny, share=share, design="taylor")  # type: ignore[arg-type]
+    for code in ("F1", "F2"):
+        assert psu["X"][code].se == pytest.approx(plain["X"][code].se)
+    assert psu["X"].overall.se == pytest.approx(plain["X"].overall.se)
+
+
+@pytest.mark.parametrize("share", ["pooled", "respondents"])
+def test_share_se_same_in_chunks(tiny: SurveyMethodology, share: str) -> None:
     r = four(tiny)
-    whole = survey.estimate(r, methodology=tiny, share="pooled", design="taylor")
-    again = survey.estimate(iter([r]), methodology=tiny, share="pooled", design="taylor")
+    whole = survey.estimate(r, methodology=tiny, share=share, design="taylor")  # type: ignore[arg-type]
+    again = survey.estimate(iter([r]), methodology=tiny, share=share, design="taylor")  # type: ignore[arg-type]
     assert again["X"]["F1"].se == pytest.approx(whole["X"]["F1"].se)
     assert again["X"].overall.se == pytest.approx(whole["X"].overall.se)
 
@@ -153,4 +184,62 @@ def test_cli_share(capsys: pytest.CaptureFixture[str]) -> None:
     assert pooled["groups"][0]["items"] == default["groups"][0]["items"]
     assert run([*base, "--share", "respondents"]) == 0
     resp = json.loads(capsys.readouterr().out)
-    assert resp["groups"][0]["overall"]["se"] is None
+    assert resp["share"] == "respondents"
+    assert resp["groups"][0]["overall"]["value"] != default["groups"][0]["overall"]["value"]
+
+
+@pytest.mark.parametrize("share", ["pooled", "respondents"])
+def test_taylor_se_with_strata_psus_and_weights_by_direct_computation(share: str) -> None:
+    """The shipped example (strata, PSUs, weights; unit SNV a domain) against a direct
+    computation: z = (a - R d) / D per respondent, summed per PSU, n/(n-1) Σ (z_p - z̄_h)²."""
+    m = load_methodology(METHOD)
+    (r,) = list(iter_csv(DATA, methodology=m, mapping=read_mapping(MAPPING)))
+    est = survey.estimate(r, methodology=m, design="taylor", share=share, single_psu="skip")
+    items = [i for p in m.overall_parts for i in m.items_below(p)]
+    cols = [r.items.index(i) for i in items]
+    sat = np.stack([np.isin(r.answers[:, j], m.scale_of(r.items[j]).satisfied) for j in cols], 1)
+    val = np.stack([np.isin(r.answers[:, j], m.scale_of(r.items[j]).levels) for j in cols], 1)
+    assert r.weight is not None
+    w = r.weight * (r.unit.values() == "SNV")
+    s, v = sat.sum(1).astype(float), val.sum(1).astype(float)
+    if share == "pooled":
+        a, d = w * s, w * v
+    else:
+        a, d = w * np.where(v > 0, s / np.where(v > 0, v, 1), 0), w * (v > 0)
+    ratio = a.sum() / d.sum()
+    z = (a - ratio * d) / d.sum()
+    st, ps = r.factor("stratum").values(), r.factor("psu").values()
+    var = 0.0
+    for h in np.unique(st):
+        zp = np.array([z[(st == h) & (ps == p)].sum() for p in np.unique(ps[st == h])])
+        if len(zp) > 1:
+            var += len(zp) / (len(zp) - 1) * ((zp - zp.mean()) ** 2).sum()
+    assert est["SNV"].overall.value == pytest.approx(100 * ratio)
+    assert est["SNV"].overall.se == pytest.approx(100 * math.sqrt(var))
+
+
+@pytest.mark.parametrize("single_psu", ["skip", "center", "average"])
+@pytest.mark.parametrize("share", ["pooled", "respondents"])
+def test_single_item_factor_se_is_the_items_under_every_policy(
+    tiny: SurveyMethodology, share: str, single_psu: str
+) -> None:
+    # F2 has one item, c: both definitions are then c's rate (a ratio of c's satisfied over its
+    # valid answers), so their standard errors are c's, stratum with one respondent included.
+    # (Every stratum has a valid answer to c: under "average" an aggregate's subset is the
+    # group's respondents, an item's those with a valid answer, as docs/survey.md says.)
+    r = survey.from_arrays(
+        tiny,
+        {"a": np.array(A * 2), "b": np.array(B * 2), "c": np.array([*C, 4, 5, 1, 4])},
+        unit=np.array(["X"] * 8),
+        weight=np.array([1.0, 2.0, 1.5, 1.0, 1.0, 3.0, 1.0, 2.0]),
+        attributes={"stratum": np.array(["h1"] * 4 + ["h2"] * 3 + ["h3"])},
+    )
+    est = survey.estimate(
+        r,
+        methodology=tiny,
+        design="taylor",
+        share=share,  # type: ignore[arg-type]
+        single_psu=single_psu,  # type: ignore[arg-type]
+    )
+    assert est["X"]["F2"].se == pytest.approx(est["X"]["c"].se)
+    assert est["X"]["F2"].value == pytest.approx(est["X"]["c"].value)

@@ -37,6 +37,7 @@ from .variance import (
     design_df,
     linearised_variance,
     percentile_spread,
+    respondent_share_variance,
     srs_item_se,
 )
 
@@ -371,8 +372,8 @@ def estimate(
     methodology's). Indices are percentages with full precision; round only to present them.
     ``share``: the definition of an aggregate's (and the overall index's) share satisfied, see
     :data:`SHARES`; "pooled" and "respondents" take all the items below the node (or below the
-    overall parts), whatever the nodes' ``aggregate``. Their standard errors: "pooled" has the
-    linearised one (a ratio estimator) in "srs" and "taylor"; otherwise they are null.
+    overall parts), whatever the nodes' ``aggregate``. Both are ratio estimators with a linearised
+    standard error in "srs" and "taylor"; under "bootstrap" their standard error is null.
     """
     if share not in SHARES:
         raise SurveyError(f"share must be one of {', '.join(SHARES)}", value=share)
@@ -464,6 +465,7 @@ def estimate(
         aggregate_se=aggregate_intervals or design != "srs",
         share=share,
         u_nodes=u_nodes,
+        share_weight=acc.rcnt[: len(acc.groups)] if share == "respondents" else None,
     )
     groups = _group_estimates(acc, methodology, items, codes, tallies, coef, agg, spread, minimum)
     return Estimates(
@@ -568,6 +570,7 @@ def _spread(
     aggregate_se: bool = True,
     share: str = "items",
     u_nodes: F64 | None = None,
+    share_weight: F64 | None = None,
 ) -> _Spread:
     """Standard errors and intervals: bootstrap percentiles, or linearisation with Wilson/Wald."""
     gn, k = t.V.shape
@@ -601,6 +604,9 @@ def _spread(
             se = np.sqrt(var)
             agg_se, item_se = se[:, :ncodes] * 100.0, se[:, ncodes : ncodes + k] * 100.0
             mean_se = se[:, ncodes + k :]
+            if share_weight is not None:  # the respondents' mean shares: their own totals
+                rv = respondent_share_variance(acc, agg, share_weight, single_psu)
+                agg_se = np.sqrt(rv) * 100.0
             agg_se = np.where(np.isnan(agg), np.nan, agg_se)
             item_se = np.where(avail, item_se, np.nan)
         dfv: Any = math.inf
@@ -629,7 +635,7 @@ def _spread(
             )
         mean_se = np.where(avail, mean_se, np.nan)
         mean_lo, mean_hi = wald(t.mean, mean_se, level, df=item_df)
-    if share == "respondents" or (share != "items" and design == "bootstrap"):
+    if share != "items" and design == "bootstrap":
         # no standard error is computed for these (see docs/survey.md): null, never a wrong number
         agg_se = np.full_like(agg_se, np.nan)
     if share != "items":

@@ -304,6 +304,37 @@ def taylor_variance(acc: Acc, u: F64, single_psu: str) -> F64:
     return np.maximum(var, 0.0)
 
 
+def respondent_share_variance(acc: Acc, share: F64, weight: F64, single_psu: str) -> F64:
+    """Taylor variance (g, nodes) of the respondents' mean shares R = A / D (a ratio estimator:
+    A, the weighted sum of the respondents' shares; D, the weight of those with a valid answer),
+    z = (A_p - R D_p) / D per PSU p, from :meth:`Acc.share_moments`; NaN where R is undefined."""
+    strata, mom, cell_h, cell_g = acc.share_moments()
+    gn, nodes = share.shape
+    n_h = np.asarray([acc.r_nh[h] for h in strata], dtype=np.int64)
+    check_psu_counts(n_h, strata, single_psu)
+    R = np.nan_to_num(share)[cell_g]  # (cells, nodes)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inv = np.where(weight > 0, 1.0 / np.where(weight > 0, weight, 1.0), 0.0)[cell_g]
+    sa, sd, saa, sad, sdd = (mom[:, i, :] for i in range(5))
+    z1 = (sa - R * sd) * inv
+    z2 = (saa - 2 * R * sad + R * R * sdd) * inv * inv
+    s1 = np.zeros((len(strata), gn, nodes))
+    s2 = np.zeros((len(strata), gn, nodes))
+    present = np.zeros((len(strata), gn, nodes), dtype=bool)
+    s1[cell_h, cell_g] = z1
+    s2[cell_h, cell_g] = z2
+    present[cell_h, cell_g] = True
+    nh = n_h.astype(np.float64)[:, None, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        contrib = nh / (nh - 1) * (s2 - s1 * s1 / nh)
+    grand = s1.sum(axis=0) / max(int(n_h.sum()), 1)
+    var = sum_strata(contrib, n_h, single_psu, (s1 - grand[None]) ** 2, present)
+    if strata == [""] and n_h[0] <= 1:
+        var[:] = np.nan
+    out: F64 = np.where(weight > 0, np.maximum(var, 0.0), np.nan)
+    return out
+
+
 def twopass_variance(
     r: Responses,
     acc: Acc,
