@@ -7,7 +7,7 @@ import sys
 from typing import Any, Literal
 
 from ..errors import ParIndexError
-from ..survey.estimate import DESIGNS, DF, INTERVALS, SINGLE_PSU, estimate
+from ..survey.estimate import DESIGNS, DF, INTERVALS, SHARES, SINGLE_PSU, estimate
 from ..survey.methodology import load_methodology
 from ..survey.output import to_csv, to_json, to_table
 from ..survey.responses import iter_csv, read_mapping, read_parquet
@@ -55,6 +55,13 @@ def _arguments(p: argparse.ArgumentParser) -> None:
         choices=INTERVALS,
         default=None,
         help="interval method (default: the design's)",
+    )
+    p.add_argument(
+        "--share",
+        choices=SHARES,
+        default="items",
+        help="a factor's share satisfied: items (mean of item rates, default), pooled "
+        "(satisfied over valid answers) or respondents (mean of respondents' shares)",
     )
     p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--overall", default=None, help="children, items, or an item code")
@@ -115,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
             replicates=args.replicates,
             df=args.df,
             interval=args.interval,
+            share=args.share,
         )
     except ParIndexError as exc:
         print(f"parindex sipas: {exc}", file=sys.stderr)

@@ -14,7 +14,7 @@ See docs/survey.md.
 from __future__ import annotations
 
 from .conversions import mean_to_points, rate_to_points, sipas_points, survey_stage_values
-from .estimate import DESIGNS, SINGLE_PSU, Estimate, Estimates, GroupEstimates, estimate
+from .estimate import DESIGNS, SHARES, SINGLE_PSU, Estimate, Estimates, GroupEstimates, estimate
 from .intervals import wald, wilson
 from .methodology import (
     Scale,
@@ -42,6 +42,7 @@ __all__ = [
     "BLANK",
     "DESIGNS",
     "INVALID",
+    "SHARES",
     "SINGLE_PSU",
     "Estimate",
     "Estimates",

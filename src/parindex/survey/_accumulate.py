@@ -200,6 +200,27 @@ class Acc:
         # respondents with a positive weight and a valid answer, per (stratum, group) and item
         self.npos = np.zeros((0, k), dtype=np.int64)
         self.excluded = Exclusions()
+        # respondents' own shares satisfied per node (``members``: nodes × items, 0/1), when asked:
+        # the weighted sum of the shares and the weight of respondents with a valid answer
+        self.members: F64 | None = None
+        self.rsum = np.zeros((0, 0), dtype=np.float64)
+        self.rcnt = np.zeros((0, 0), dtype=np.float64)
+
+    def track_respondent_shares(self, members: F64) -> None:
+        """Also accumulate, per group and node, each respondent's share of satisfied answers
+        among their valid answers to the node's items (``members[node, item]`` is 1 or 0)."""
+        self.members = members
+        self.rsum = np.zeros((0, members.shape[0]), dtype=np.float64)
+        self.rcnt = np.zeros((0, members.shape[0]), dtype=np.float64)
+        # for their variance: per (stratum, group) cell the sums of A, D, A², AD, D² over PSUs
+        # (A: weighted shares, D: weighted respondents with a valid answer); with a PSU column
+        # the PSU totals per (stratum, PSU, group) first (see :meth:`share_moments`)
+        self.r_cells = Grow()  # (stratum label, group) → index
+        self.r_mom = np.zeros((0, 5, members.shape[0]), dtype=np.float64)
+        self.r_units = Grow()  # (stratum label, PSU label, group) → index
+        self.r_tot = np.zeros((0, 2, members.shape[0]), dtype=np.float64)
+        self.r_psus = Grow()  # (stratum label, PSU label)
+        self.r_nh: dict[str, int] = {}  # PSUs (or respondents) per stratum label
 
     def add(
         self,
@@ -219,6 +240,10 @@ class Acc:
         u8 = r.answers.view(np.uint8)
         w = r.weight if self.weighted else None
         self._count_answers(u8, gidx, g, w)
+        if self.members is not None:
+            sf = r.factor(strata) if strata else None
+            pf = r.factor(psu) if psu else None
+            self._add_respondent_shares(u8, gidx, g, np.ones(n) if w is None else w, sf, pf)
         if self.mode in ("none", "twopass"):
             return
         # the design part: weighted satisfied / valid indicators per respondent, item by item
@@ -260,6 +285,86 @@ class Acc:
                 self.hist[:, j, :] += np.bincount(key, minlength=size).reshape(-1, 256)
             if w is not None:
                 self.whist[:, j, :] += np.bincount(key, weights=w, minlength=size).reshape(-1, 256)
+
+    def _add_respondent_shares(
+        self,
+        u8: npt.NDArray[np.uint8],
+        gidx: I64,
+        g: int,
+        wv: F64,
+        sf: Factor | None = None,
+        pf: Factor | None = None,
+    ) -> None:
+        """Per group and node: sum of weight × (satisfied ÷ valid answers of the node's items) over
+        respondents with at least one valid answer there, and the sum of their weights."""
+        assert self.members is not None
+        n, k = u8.shape
+        sat = np.empty((n, k))
+        val = np.empty((n, k))
+        for j in range(k):
+            np.take(self.sat_lut[j], u8[:, j], out=sat[:, j])
+            np.take(self.val_lut[j], u8[:, j], out=val[:, j])
+        s = sat @ self.members.T  # (n, nodes)
+        v = val @ self.members.T
+        has = v > 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(has, s / np.where(has, v, 1.0), 0.0)
+        self.rsum = grow(self.rsum, g)
+        self.rcnt = grow(self.rcnt, g)
+        m = self.rsum.shape[0]
+        for c in range(self.members.shape[0]):
+            self.rsum[:, c] += np.bincount(gidx, weights=wv * share[:, c], minlength=m)
+            self.rcnt[:, c] += np.bincount(gidx, weights=wv * has[:, c], minlength=m)
+        a = wv[:, None] * share
+        d = wv[:, None] * has
+        s_labels = list(sf.labels) if sf is not None else [""]
+        s_codes = sf.codes.astype(np.int64) if sf is not None else np.zeros(n, dtype=np.int64)
+        gmax = max(g, 1)
+        if pf is None:  # each respondent is a PSU: the moments per (stratum, group) directly
+            for h, cnt in zip(*np.unique(s_codes, return_counts=True), strict=True):
+                lab = s_labels[int(h)]
+                self.r_nh[lab] = self.r_nh.get(lab, 0) + int(cnt)
+            uc, inv = np.unique(s_codes * gmax + gidx, return_inverse=True)
+            cidx = self.r_cells.codes([(s_labels[int(c) // gmax], int(c) % gmax) for c in uc])
+            self.r_mom = grow(self.r_mom, len(self.r_cells))
+            rows = cidx[inv.reshape(-1)]
+            for i, x in enumerate((a, d, a * a, a * d, d * d)):
+                np.add.at(self.r_mom[:, i, :], rows, x)
+            return
+        npl = max(len(pf.labels), 1)
+        key = (s_codes * npl + pf.codes) * gmax + gidx
+        uk, inv = np.unique(key, return_inverse=True)
+        triples = [
+            (s_labels[int(x) // gmax // npl], pf.labels[int(x) // gmax % npl], int(x) % gmax)
+            for x in uk
+        ]
+        for sl, pl, _ in triples:
+            before = len(self.r_psus)
+            self.r_psus.codes([(sl, pl)])
+            if len(self.r_psus) > before:
+                self.r_nh[sl] = self.r_nh.get(sl, 0) + 1
+        uidx = self.r_units.codes(triples)
+        self.r_tot = grow(self.r_tot, len(self.r_units))
+        rows = uidx[inv.reshape(-1)]
+        np.add.at(self.r_tot[:, 0, :], rows, a)
+        np.add.at(self.r_tot[:, 1, :], rows, d)
+
+    def share_moments(self) -> tuple[list[str], F64, I64, I64]:
+        """The strata, the moments (cells, 5, nodes) of the respondents' shares (see
+        :meth:`track_respondent_shares`), each cell's stratum and group (indices)."""
+        strata = list(self.r_nh)
+        hpos = {h: i for i, h in enumerate(strata)}
+        if len(self.r_units):
+            for (sl, _, gi), u in self.r_units.index.items():
+                c = self.r_cells.codes([(sl, gi)])[0]
+                self.r_mom = grow(self.r_mom, len(self.r_cells))
+                A, D = self.r_tot[u]
+                self.r_mom[c] += np.stack([A, D, A * A, A * D, D * D])
+            self.r_units = Grow()
+        keys = list(self.r_cells.index)
+        cell_h = np.asarray([hpos[sl] for sl, _ in keys], dtype=np.int64)
+        cell_g = np.asarray([gi for _, gi in keys], dtype=np.int64)
+        return strata, self.r_mom[: len(keys)], cell_h, cell_g
 
     def _count_packed(self, u8: npt.NDArray[np.uint8], gidx: I64) -> None:
         """The fast path: byte-packed counts (see :func:`packed_counts`) over runs of one group.

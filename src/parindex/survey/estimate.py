@@ -37,6 +37,7 @@ from .variance import (
     design_df,
     linearised_variance,
     percentile_spread,
+    respondent_share_variance,
     srs_item_se,
 )
 
@@ -44,6 +45,7 @@ __all__ = [
     "DESIGNS",
     "DF",
     "INTERVALS",
+    "SHARES",
     "SINGLE_PSU",
     "Estimate",
     "Estimates",
@@ -60,7 +62,13 @@ DESIGNS = ("srs", "taylor", "bootstrap")
 SINGLE_PSU = ("error", "skip", "center", "average")
 #: Quantiles of the intervals: the normal ("z") or Student t on the design degrees of freedom.
 DF = ("z", "design")
+#: Definitions of a factor's (and the overall index's) share satisfied: the mean of its items'
+#: rates ("items", the default), all satisfied answers over all valid answers of its items
+#: ("pooled"), or the mean over respondents of each one's share of satisfied answers among their
+#: valid answers to its items ("respondents").
+SHARES = ("items", "pooled", "respondents")
 Design = Literal["srs", "taylor", "bootstrap"]
+Share = Literal["items", "pooled", "respondents"]
 SinglePSU = Literal["error", "skip", "center", "average"]
 
 
@@ -140,6 +148,7 @@ class Estimates:
     groups: tuple[GroupEstimates, ...]
     excluded: Exclusions
     weighted: bool
+    share: str = "items"
 
     def group(self, *key: str) -> GroupEstimates:
         for g in self.groups:
@@ -155,7 +164,7 @@ class Estimates:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON layout documented in docs/survey.md."""
-        return {
+        head: dict[str, Any] = {
             "methodology": self.methodology,
             "by": list(self.by),
             "design": self.design,
@@ -164,6 +173,11 @@ class Estimates:
             "level": self.level,
             "single_psu": self.single_psu,
             "overall_method": self.overall_method,
+        }
+        if self.share != "items":  # the default layout is unchanged
+            head["share"] = self.share
+        return {
+            **head,
             "min_answers": self.min_answers,
             "excluded": self.excluded.to_dict(),
             "groups": [
@@ -246,6 +260,39 @@ def _coefficients(
     return codes, np.stack(coefs, axis=1)  # (g, nodes, k)
 
 
+def _members(m: SurveyMethodology, items: Sequence[str], codes: Sequence[str], overall: str) -> F64:
+    """members[node, item]: 1 for the items below each node of ``codes`` ("" is the overall)."""
+    pos = {c: j for j, c in enumerate(items)}
+    out = np.zeros((len(codes), len(items)))
+    for n, code in enumerate(codes):
+        if code:
+            below = list(m.items_below(code))
+        elif overall in ("children", "items"):
+            below = [i for part in m.overall_parts for i in m.items_below(part)]
+        else:
+            below = [overall]
+        for i in below:
+            if i in pos:
+                out[n, pos[i]] = 1.0
+    return out
+
+
+def _pooled(members: F64, p: F64, V: F64) -> tuple[F64, F64]:
+    """Pooled shares (satisfied over valid answers of each node's items), and their
+    linearised coefficients u = (e_S / V_S, -P e_S / V_S, 0) on the totals (Y, V, L): (g, nodes, 3k).
+    """
+    Y = np.nan_to_num(p) * V
+    ys, vs = Y @ members.T, V @ members.T  # (g, nodes)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(vs > 0, ys / np.where(vs > 0, vs, 1.0), np.nan)
+        inv = np.where(vs > 0, 1.0 / np.where(vs > 0, vs, 1.0), 0.0)
+    gn, k = V.shape
+    u = np.zeros((gn, members.shape[0], 3 * k))
+    u[:, :, :k] = inv[:, :, None] * members[None, :, :]
+    u[:, :, k : 2 * k] = (-np.nan_to_num(share) * inv)[:, :, None] * members[None, :, :]
+    return share, u
+
+
 def _values(
     m: SurveyMethodology, items: Sequence[str], p: F64, codes: Sequence[str], overall: str
 ) -> F64:
@@ -308,6 +355,7 @@ def estimate(
     aggregate_intervals: bool = True,
     df: Literal["z", "design"] = "z",
     interval: Literal["wald", "logit", "beta", "wilson"] | None = None,
+    share: Share = "items",
 ) -> Estimates:
     """Satisfaction indices per group, with standard errors and intervals.
 
@@ -322,7 +370,13 @@ def estimate(
     ``"items"`` (flat mean of all items) or an item code (an overall question); ``None`` takes the
     methodology's default. ``min_answers`` flags estimates with fewer valid answers (default: the
     methodology's). Indices are percentages with full precision; round only to present them.
+    ``share``: the definition of an aggregate's (and the overall index's) share satisfied, see
+    :data:`SHARES`; "pooled" and "respondents" take all the items below the node (or below the
+    overall parts), whatever the nodes' ``aggregate``. Both are ratio estimators with a linearised
+    standard error in "srs" and "taylor"; under "bootstrap" their standard error is null.
     """
+    if share not in SHARES:
+        raise SurveyError(f"share must be one of {', '.join(SHARES)}", value=share)
     if design not in DESIGNS:
         raise SurveyError(f"design must be one of {', '.join(DESIGNS)}", value=design)
     if single_psu not in SINGLE_PSU:
@@ -362,6 +416,9 @@ def estimate(
                 mode = "psu"
             sat, val, level_lut, *_ = luts(methodology, items)
             acc = Acc(len(items), weighted, mode, sat, val, packs(methodology, items), level_lut)
+            if share == "respondents":
+                codes0 = [n.code for n in methodology.walk() if not n.is_item] + [""]
+                acc.track_respondent_shares(_members(methodology, items, codes0, ov))
         elif r.items != items:
             raise SurveyError("every chunk must have the same item columns", file=r.source)
         for b in by:
@@ -382,6 +439,14 @@ def estimate(
     avail = tallies.V > 0
     codes, coef = _coefficients(methodology, items, avail, ov)  # (g, nodes, k)
     agg = _values(methodology, items, tallies.p, codes, ov)
+    u_nodes: F64 | None = None
+    if share == "pooled":
+        agg, u_nodes = _pooled(_members(methodology, items, codes, ov), tallies.p, tallies.V)
+    elif share == "respondents":
+        gn = len(acc.groups)
+        rsum, rcnt = acc.rsum[:gn], acc.rcnt[:gn]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            agg = np.where(rcnt > 0, rsum / np.where(rcnt > 0, rcnt, 1.0), np.nan)
     spread = _spread(
         acc,
         tallies,
@@ -398,6 +463,9 @@ def estimate(
         df=df,
         method=interval,
         aggregate_se=aggregate_intervals or design != "srs",
+        share=share,
+        u_nodes=u_nodes,
+        share_weight=acc.rcnt[: len(acc.groups)] if share == "respondents" else None,
     )
     groups = _group_estimates(acc, methodology, items, codes, tallies, coef, agg, spread, minimum)
     return Estimates(
@@ -413,6 +481,7 @@ def estimate(
         groups=groups,
         excluded=acc.excluded,
         weighted=weighted,
+        share=share,
     )
 
 
@@ -499,6 +568,9 @@ def _spread(
     df: str = "z",
     method: str | None = None,
     aggregate_se: bool = True,
+    share: str = "items",
+    u_nodes: F64 | None = None,
+    share_weight: F64 | None = None,
 ) -> _Spread:
     """Standard errors and intervals: bootstrap percentiles, or linearisation with Wilson/Wald."""
     gn, k = t.V.shape
@@ -526,10 +598,15 @@ def _spread(
         item_se = np.where(avail, item_se, np.nan)
     else:
         if acc.mode != "none":
-            var = linearised_variance(acc, coef, p0, t.V, responses, by, strata, single_psu, t.mean)
+            var = linearised_variance(
+                acc, coef, p0, t.V, responses, by, strata, single_psu, t.mean, u_nodes
+            )
             se = np.sqrt(var)
             agg_se, item_se = se[:, :ncodes] * 100.0, se[:, ncodes : ncodes + k] * 100.0
             mean_se = se[:, ncodes + k :]
+            if share_weight is not None:  # the respondents' mean shares: their own totals
+                rv = respondent_share_variance(acc, agg, share_weight, single_psu)
+                agg_se = np.sqrt(rv) * 100.0
             agg_se = np.where(np.isnan(agg), np.nan, agg_se)
             item_se = np.where(avail, item_se, np.nan)
         dfv: Any = math.inf
@@ -558,6 +635,12 @@ def _spread(
             )
         mean_se = np.where(avail, mean_se, np.nan)
         mean_lo, mean_hi = wald(t.mean, mean_se, level, df=item_df)
+    if share != "items" and design == "bootstrap":
+        # no standard error is computed for these (see docs/survey.md): null, never a wrong number
+        agg_se = np.full_like(agg_se, np.nan)
+    if share != "items":
+        no_se = np.isnan(agg_se)
+        agg_lo, agg_hi = np.where(no_se, np.nan, agg_lo), np.where(no_se, np.nan, agg_hi)
     item_lo = np.where(avail, item_lo, np.nan)
     item_hi = np.where(avail, item_hi, np.nan)
     mean_se = np.where(avail, mean_se, np.nan)

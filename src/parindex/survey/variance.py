@@ -48,13 +48,16 @@ def linearised_variance(
     strata: str | None,
     single_psu: str,
     m0: F64 | None = None,
+    u_nodes: F64 | None = None,
 ) -> F64:
     """Taylor variance of every aggregate, item rate and item mean: (g, aggregates + 2 items).
 
     The design totals are T = (Y, V, L) per item (satisfied, valid, sum of levels). Item i's rate
     Y_i / V_i has u = (e_i / V_i, -p_i e_i / V_i, 0); an aggregate combines them with ``coef``;
     item i's mean L_i / V_i (a ratio estimator) has u = (0, -m_i e_i / V_i, e_i / V_i).
-    ``responses`` is needed (in memory) for the two-pass form only.
+    ``responses`` is needed (in memory) for the two-pass form only. ``u_nodes`` (g, aggregates,
+    3 k), when given, replaces the aggregates' linearised coefficients made from ``coef`` (e.g. a
+    pooled ratio of the node's satisfied over valid answers).
     """
     gn, k = V.shape
     mean0 = np.zeros_like(p0) if m0 is None else np.nan_to_num(m0)
@@ -67,7 +70,7 @@ def linearised_variance(
     u_items[:, ar, k + ar] = -p0 * inv_v
     u_means[:, ar, k + ar] = -mean0 * inv_v
     u_means[:, ar, 2 * k + ar] = inv_v
-    u_agg = np.einsum("gnk,gkl->gnl", coef, u_items)
+    u_agg = np.einsum("gnk,gkl->gnl", coef, u_items) if u_nodes is None else u_nodes
     if acc.mode == "twopass":
         assert isinstance(responses, Responses)
         return twopass_variance(responses, acc, by, strata, u_agg, p0, mean0, inv_v, single_psu)
@@ -299,6 +302,37 @@ def taylor_variance(acc: Acc, u: F64, single_psu: str) -> F64:
     if strata == [""] and n_h[0] <= 1:
         var[:] = np.nan  # one PSU (or respondent) in all: no variance can be estimated
     return np.maximum(var, 0.0)
+
+
+def respondent_share_variance(acc: Acc, share: F64, weight: F64, single_psu: str) -> F64:
+    """Taylor variance (g, nodes) of the respondents' mean shares R = A / D (a ratio estimator:
+    A, the weighted sum of the respondents' shares; D, the weight of those with a valid answer),
+    z = (A_p - R D_p) / D per PSU p, from :meth:`Acc.share_moments`; NaN where R is undefined."""
+    strata, mom, cell_h, cell_g = acc.share_moments()
+    gn, nodes = share.shape
+    n_h = np.asarray([acc.r_nh[h] for h in strata], dtype=np.int64)
+    check_psu_counts(n_h, strata, single_psu)
+    R = np.nan_to_num(share)[cell_g]  # (cells, nodes)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        inv = np.where(weight > 0, 1.0 / np.where(weight > 0, weight, 1.0), 0.0)[cell_g]
+    sa, sd, saa, sad, sdd = (mom[:, i, :] for i in range(5))
+    z1 = (sa - R * sd) * inv
+    z2 = (saa - 2 * R * sad + R * R * sdd) * inv * inv
+    s1 = np.zeros((len(strata), gn, nodes))
+    s2 = np.zeros((len(strata), gn, nodes))
+    present = np.zeros((len(strata), gn, nodes), dtype=bool)
+    s1[cell_h, cell_g] = z1
+    s2[cell_h, cell_g] = z2
+    present[cell_h, cell_g] = True
+    nh = n_h.astype(np.float64)[:, None, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        contrib = nh / (nh - 1) * (s2 - s1 * s1 / nh)
+    grand = s1.sum(axis=0) / max(int(n_h.sum()), 1)
+    var = sum_strata(contrib, n_h, single_psu, (s1 - grand[None]) ** 2, present)
+    if strata == [""] and n_h[0] <= 1:
+        var[:] = np.nan
+    out: F64 = np.where(weight > 0, np.maximum(var, 0.0), np.nan)
+    return out
 
 
 def twopass_variance(
