@@ -1,4 +1,5 @@
-"""Analyses that read score cards: ranking, gaps, what-if, comparisons, crosswalks."""
+"""Analyses that read score cards: ranking, gaps, what-if, comparisons, crosswalks,
+uncertainty."""
 
 from .compare import compare_periods, compare_stages, compare_versions
 from .crosswalk import Crosswalk, CrosswalkError, load_crosswalk
@@ -11,6 +12,7 @@ from .responsibility import (
     load_cascade,
     load_responsibilities,
 )
+from .uncertainty import Uncertainty, uncertainty
 from .whatif import WhatIf, modify, what_if
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "ResponsibilityError",
     "ResponsibilityMap",
     "Step",
+    "Uncertainty",
     "WhatIf",
     "compare_periods",
     "compare_stages",
@@ -35,5 +38,6 @@ __all__ = [
     "modify",
     "rank",
     "steps_for",
+    "uncertainty",
     "what_if",
 ]
