@@ -141,3 +141,17 @@ def test_rank_intervals_cover_the_true_ranks_at_about_the_nominal_rate(
         covered.append(np.mean((lo <= true) & (true <= hi)))
     rate = float(np.mean(covered))
     assert 0.85 <= rate <= 0.95, rate
+
+
+def test_rank_interval_chart(m: parindex.Methodology) -> None:
+    pytest.importorskip("matplotlib")
+    from parindex.render.charts import rank_interval_chart
+
+    u = uncertainty(_cards(m, _truth()[0]), se={"SIPAS": 2.0}, draws=50)
+    fig = rank_interval_chart(u, lang="en")
+    ax = fig.axes[0]
+    assert len(ax.get_yticklabels()) == N
+    assert ax.get_title() == "90% rank intervals (50 draws)"
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == u.to_dicts()[0]["unit"]  # best at the top (highest y)
+    assert len(ax.collections[0].get_segments()) == N
