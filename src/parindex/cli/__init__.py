@@ -381,7 +381,13 @@ def build_parser() -> argparse.ArgumentParser:
 #: Modules that add commands (names relative to the ``parindex`` package): each has ``add_parser(subparsers)``, which registers its commands
 #: and sets ``func`` (a callable taking the parsed arguments and returning the exit code), or
 #: a module-level ``run(args)`` used as the default.
-EXTENSIONS: tuple[str, ...] = (".cli.survey", ".cli.analysis", ".cli.report", ".cli.spreadsheets")
+EXTENSIONS: tuple[str, ...] = (
+    ".cli.survey",
+    ".cli.analysis",
+    ".cli.report",
+    ".cli.spreadsheets",
+    ".cli.analysts",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
