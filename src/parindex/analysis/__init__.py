@@ -1,5 +1,5 @@
 """Analyses that read score cards: ranking, gaps, what-if, comparisons, crosswalks,
-uncertainty."""
+uncertainty, sensitivity."""
 
 from .compare import compare_periods, compare_stages, compare_versions
 from .crosswalk import Crosswalk, CrosswalkError, load_crosswalk
@@ -12,6 +12,7 @@ from .responsibility import (
     load_cascade,
     load_responsibilities,
 )
+from .sensitivity import Sensitivity, sensitivity
 from .uncertainty import Uncertainty, uncertainty
 from .whatif import WhatIf, modify, what_if
 
@@ -25,6 +26,7 @@ __all__ = [
     "Ranking",
     "ResponsibilityError",
     "ResponsibilityMap",
+    "Sensitivity",
     "Step",
     "Uncertainty",
     "WhatIf",
@@ -37,6 +39,7 @@ __all__ = [
     "load_responsibilities",
     "modify",
     "rank",
+    "sensitivity",
     "steps_for",
     "uncertainty",
     "what_if",
