@@ -266,3 +266,22 @@ def test_cascade_and_province_errors(tmp_path: Path, m25: parindex.Methodology) 
     )
     kinds = {p.kind for p in load_responsibilities(other).problems(m25, units)}
     assert "wrong_province" in kinds
+
+
+def test_rank_refuses_a_previous_ranking_of_another_version_without_a_crosswalk() -> None:
+    from parindex.analysis.crosswalk import Crosswalk
+
+    m22 = parindex.load("vn-moha/province", year=2022)
+    m20 = parindex.load("vn-moha/province", year=2020)
+    now = [parindex.score(m22, {"TD": 55, "KTXH": 5, "XHH": 18, "SIPAS": 80}, unit="A")]
+    before_m = m20
+    inputs = {c.code: 0 for c in before_m.leaves()}
+    before = [parindex.score(before_m, inputs, unit="A", missing="zero")]
+    with pytest.raises(parindex.ParIndexError, match="crosswalk="):
+        parindex.rank(now, previous=before)
+    cw = Crosswalk(before_m.id, m22.id, ())
+    r = parindex.rank(now, previous=before, crosswalk=cw)
+    assert r.rows[0].previous_place == 1
+    wrong = Crosswalk(m22.id, m22.id, ())
+    with pytest.raises(parindex.CrosswalkError):
+        parindex.rank(now, previous=before, crosswalk=wrong)
