@@ -4,6 +4,7 @@ uncertainty, sensitivity."""
 from .compare import compare_periods, compare_stages, compare_versions
 from .crosswalk import Crosswalk, CrosswalkError, load_crosswalk
 from .gaps import Gap, GapReport, Step, gaps, steps_for
+from .panel import Panel, panel
 from .rank import Ranking, RankRow, rank
 from .responsibility import (
     Cascade,
@@ -22,6 +23,7 @@ __all__ = [
     "CrosswalkError",
     "Gap",
     "GapReport",
+    "Panel",
     "RankRow",
     "Ranking",
     "ResponsibilityError",
@@ -38,6 +40,7 @@ __all__ = [
     "load_crosswalk",
     "load_responsibilities",
     "modify",
+    "panel",
     "rank",
     "sensitivity",
     "steps_for",
