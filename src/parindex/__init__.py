@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # the same names as _LAZY below, for type checkers and editor
     from ._text import present
     from .analysis.gaps import DomainGaps, Gap, GapReport, Step, UnitGaps, gaps
     from .analysis.rank import Ranking, RankRow, rank
+    from .analysis.uncertainty import Uncertainty, uncertainty
     from .analysis.whatif import WhatIf, what_if
     from .assessment import NA, STAGES, Assessment, Entry, read_assessments
     from .card import Layer, NodeResult, ScoreCard
@@ -122,6 +123,8 @@ _LAZY: dict[str, str] = {
     "RankRow": ".analysis.rank",
     "what_if": ".analysis.whatif",
     "WhatIf": ".analysis.whatif",
+    "uncertainty": ".analysis.uncertainty",
+    "Uncertainty": ".analysis.uncertainty",
 }
 
 __all__ = [
@@ -172,6 +175,7 @@ __all__ = [
     "SurveyError",
     "SurveyMethodology",
     "TieRule",
+    "Uncertainty",
     "UnitError",
     "UnitGaps",
     "UnknownValueError",
@@ -190,6 +194,7 @@ __all__ = [
     "schema",
     "score",
     "score_many",
+    "uncertainty",
     "what_if",
 ]
 

@@ -550,7 +550,12 @@ def _read_csv(
                 message, file=file, row=i, value=cells[len(fields) :], error_code=code
             )
         rows.append((i, {k: nfc_strip(v) for k, v in zip(fields, cells, strict=False)}))
+    # A ';' file is Vietnamese-formatted (decimal comma). In a ',' file an unquoted decimal comma
+    # would split its field (refused below), so a '.' is the decimal mark unless the values
+    # themselves show otherwise; a tab file (Excel's "Unicode text") says nothing by itself.
     decimal = "," if table.delimiter == ";" else decimal_mark(r.get("value", "") for _, r in rows)
+    # (a quoted "1,234" in such a file still reads two ways: a Vietnamese decimal or a thousand)
+    dot_only = decimal is None and table.delimiter == ","
     units: dict[tuple[str, str | None], dict[str, Any]] = {}
     seen: dict[tuple[str, str | None, str, str], int] = {}
     for i, row in rows:
@@ -589,7 +594,9 @@ def _read_csv(
                 stage=stage,
             )
         try:
-            value = parse_text_value(value_text, decimal=decimal)
+            value = parse_text_value(
+                value_text, decimal="." if dot_only and "," not in value_text else decimal
+            )
         except ValueError as exc:
             raise AssessmentError(
                 str(exc), file=file, row=i, unit=unit, code=code, stage=stage, value=value_text

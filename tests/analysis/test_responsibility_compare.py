@@ -290,3 +290,22 @@ def test_differences_are_those_of_the_printed_figures() -> None:
     stages = {"self": {"1": 3.334, "2": 1.0}, "appraisal1": {"1": 2.665, "2": 1.0}}
     card = parindex.score(m, Assessment("u", stages))
     assert [r.cut for r in compare_stages(card).rows if r.code == "1"] == [0.66]
+
+
+def test_rank_refuses_a_previous_ranking_of_another_version_without_a_crosswalk() -> None:
+    from parindex.analysis.crosswalk import Crosswalk
+
+    m22 = parindex.load("vn-moha/province", year=2022)
+    m20 = parindex.load("vn-moha/province", year=2020)
+    now = [parindex.score(m22, {"TD": 55, "KTXH": 5, "XHH": 18, "SIPAS": 80}, unit="A")]
+    before_m = m20
+    inputs = {c.code: 0 for c in before_m.leaves()}
+    before = [parindex.score(before_m, inputs, unit="A", missing="zero")]
+    with pytest.raises(parindex.ParIndexError, match="crosswalk="):
+        parindex.rank(now, previous=before)
+    cw = Crosswalk(before_m.id, m22.id, ())
+    r = parindex.rank(now, previous=before, crosswalk=cw)
+    assert r.rows[0].previous_place == 1
+    wrong = Crosswalk(m22.id, m22.id, ())
+    with pytest.raises(parindex.CrosswalkError):
+        parindex.rank(now, previous=before, crosswalk=wrong)

@@ -169,3 +169,30 @@ def test_rescore_many_equals_rescore_one_by_one(
         assert many[k] == one
         assert many.points[k] == one.points and many.index[k] == one.index
     assert rescore_many(card, [None])[0] == card
+
+
+def test_a_lowered_maximum_is_refused_clamped_or_rescaled_as_asked(
+    prov: tuple[parindex.Methodology, list[parindex.ScoreCard]],
+) -> None:
+    m, cards = prov
+    card = cards[0]
+    lowered = modify(m, {"8.1": {"max": 6}, "4.1": {"max": 12}})
+    given = card["8.1"].value
+    assert given > 6  # the input lies beyond the new maximum
+    with pytest.raises(parindex.AssessmentError, match="over_max='clamp'") as err:
+        what_if(card, methodology=lowered)
+    assert "points must lie between 0 and 6" in str(err.value)
+    clamped = what_if(card, methodology=lowered, over_max="clamp", peers=cards)
+    assert clamped.after["8.1"].points == 6
+    mine = [x for x in clamped.adjustments if x.unit == card.unit and x.code == "8.1"]
+    assert mine and all(x.adjusted == 6 and x.how == "clamp" for x in mine)
+    assert clamped.to_dict()["adjustments"][0]["how"] == "clamp"
+    assert clamped.ranking is not None
+    old_max, new_max = m["8.1"].max, 6
+    rescaled = what_if(card, methodology=lowered, over_max="rescale")
+    assert rescaled.after["8.1"].points == pytest.approx(card["8.1"].points * new_max / old_max)
+    # 4.1 was raised: its input in points is rescaled too, keeping its share of the maximum
+    assert rescaled.after["4.1"].points == pytest.approx(card["4.1"].points * 12 / m["4.1"].max)
+    assert "adjustments" not in what_if(card, {"3.2": 55}).to_dict()
+    with pytest.raises(parindex.ParIndexError, match="over_max"):
+        what_if(card, methodology=lowered, over_max="ignore")  # type: ignore[arg-type]

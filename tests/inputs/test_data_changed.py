@@ -186,3 +186,11 @@ def test_frames_refuse_a_numeric_code_column_and_a_missing_unit() -> None:
         assessments_from_frame(pd.DataFrame({"unit": ["A"], "code": [1.10], "value": [4]}))
     with pytest.raises(AssessmentError, match="must not be empty"):
         assessments_from_frame(pd.DataFrame({"unit": [None], "code": ["1.1"], "value": [4]}))
+
+
+def test_comma_csv_reads_a_dot_as_the_decimal_mark(tmp_path: Path) -> None:
+    # In a ','-separated file a decimal comma cannot stand unquoted, so 57.075 is 57.075, not
+    # 57075; a quoted "1,234" in the same file still reads two ways (see the test above).
+    f = write(tmp_path, "a.csv", "unit,code,value\nA,1.1,57.075\n")
+    (a,) = read_assessments(f)
+    assert a.stages["self"]["1.1"].value == 57.075

@@ -15,6 +15,7 @@ from .._types import Lang, TieRule, check_lang
 from ..card import ScoreCard
 from ..errors import ParIndexError
 from ..methodology.model import Group
+from .crosswalk import Crosswalk
 
 __all__ = ["TIE_RULES", "RankRow", "Ranking", "rank"]
 
@@ -181,12 +182,16 @@ def rank(
     *,
     previous: Iterable[ScoreCard] | None = None,
     tie: TieRule = "rounded",
+    crosswalk: Crosswalk | None = None,
 ) -> Ranking:
     """Rank cards by index, high to low, with competition ranking (1, 2, 2, 4).
 
     ``tie="rounded"`` (default) treats indices that are equal as published (rounded to the
     methodology's decimals) as a tie; ``tie="exact"`` compares unrounded values. ``previous``
     gives an earlier set of cards: each row then carries the earlier place, index and points.
+    An earlier set scored under another methodology is refused unless ``crosswalk`` (from
+    :func:`~parindex.analysis.crosswalk.load_crosswalk`) links the two versions, as
+    :func:`~parindex.analysis.compare.compare_periods` refuses it.
     """
     if tie not in TIE_RULES:
         raise ParIndexError(f"unknown tie rule; expected one of {', '.join(TIE_RULES)}", value=tie)
@@ -209,6 +214,8 @@ def rank(
     unranked = sorted((x for x in keyed if x[1] is None), key=lambda x: x[0].unit)
     prev_rows: dict[str, RankRow] = {}
     if previous is not None:
+        previous = list(previous)
+        _check_previous(cards, previous, crosswalk)
         prev = rank(previous, tie=tie)
         prev_rows = {r.unit: r for r in prev.rows}
     rows: list[RankRow] = []
@@ -221,6 +228,25 @@ def rank(
         rows.append(_row(c, place, prev_rows.get(c.unit)))
     rows.extend(_row(c, None, prev_rows.get(c.unit)) for c, _ in unranked)
     return Ranking(tuple(rows), tie, decimals)
+
+
+def _check_previous(
+    cards: list[ScoreCard], previous: list[ScoreCard], crosswalk: Crosswalk | None
+) -> None:
+    """Refuse an earlier ranking scored under another methodology, unless a crosswalk links the
+    two versions (checked against both)."""
+    if not cards or not previous:
+        return
+    now, before = cards[0].methodology, previous[0].methodology
+    if before.id == now.id:
+        return
+    if crosswalk is None:
+        raise ParIndexError(
+            f"the previous ranking was scored under {before.id} and this one under {now.id}; "
+            "give crosswalk= (load_crosswalk) to set places of two versions side by side",
+            value=[before.id, now.id],
+        )
+    crosswalk.check(before, now)
 
 
 def _row(c: ScoreCard, place: int | None, prev: RankRow | None) -> RankRow:

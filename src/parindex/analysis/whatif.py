@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -31,11 +31,16 @@ from ..methodology.model import ROOT, Group, Methodology, Node
 from .rank import Ranking, rank
 
 __all__ = [
+    "OVER_MAX",
+    "Adjustment",
+    "OverMax",
     "WhatIf",
     "assessment_of",
+    "fit_inputs",
     "methodology_data",
     "modify",
     "rescore",
+    "rescore_fitted",
     "rescore_many",
     "scoring_options",
     "what_if",
@@ -95,14 +100,47 @@ def rescore(
     *,
     stage: Stage | None = None,
     methodology: Methodology | None = None,
+    over_max: OverMax = "refuse",
 ) -> ScoreCard:
     """Score the card's unit again with some inputs changed and/or under another methodology.
 
     Each changed item is set at ``stage`` when given, otherwise at the stage that decided it on
     the card (so that the change takes effect), or the self-assessment for an item without input.
+    ``over_max`` says what to do with inputs beyond a maximum the methodology lowers (see
+    :data:`OVER_MAX` and :func:`fit_inputs`); :func:`what_if` also reports the adjustments.
     """
+    return rescore_fitted(card, changes, stage=stage, methodology=methodology, over_max=over_max)[0]
+
+
+def rescore_fitted(
+    card: ScoreCard,
+    changes: Mapping[str, Any] | None = None,
+    *,
+    stage: Stage | None = None,
+    methodology: Methodology | None = None,
+    over_max: OverMax = "refuse",
+) -> tuple[ScoreCard, tuple[Adjustment, ...]]:
+    """:func:`rescore`, with the inputs adjusted to fit the changed maxima."""
+    m = methodology or card.methodology
     a = _changed(card, assessment_of(card), changes, stage)
-    return score(methodology or card.methodology, a, upto=card.upto, **scoring_options(card))
+    made: tuple[Adjustment, ...] = ()
+    over: tuple[str, ...] = ()
+    if methodology is not None:
+        a, made, over = fit_inputs(a, card.methodology, methodology, over_max)
+    try:
+        return score(m, a, upto=card.upto, **scoring_options(card)), made
+    except AssessmentError as e:
+        if not over:
+            raise
+        raise AssessmentError(
+            f"{e.message or e}, under the changed methodology; what_if(..., "
+            "over_max='rescale') rescales inputs given in points to the new maximum, "
+            "over_max='clamp' lowers them to it",
+            unit=e.unit,
+            code=e.code,
+            stage=e.stage,
+            value=e.value,
+        ) from e
 
 
 def rescore_many(
@@ -304,6 +342,68 @@ def modify(
     return parse_methodology(data, file=label)
 
 
+# -- inputs under a changed maximum ------------------------------------------------------------
+
+#: What to do with an input given in points of a maximum that the changed methodology lowers:
+#: ``refuse`` (an error naming the choices), ``clamp`` (lower it to the new maximum, recorded) or
+#: ``rescale`` (every input given in points of a changed maximum keeps its share of the maximum).
+OVER_MAX = ("refuse", "clamp", "rescale")
+OverMax = Literal["refuse", "clamp", "rescale"]
+
+
+@attrs.frozen
+class Adjustment:
+    """An input changed to fit a changed maximum: ``value`` as given, ``adjusted`` as scored."""
+
+    unit: str
+    code: str
+    stage: str
+    value: float
+    adjusted: float
+    how: str  # clamp / rescale
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+def fit_inputs(
+    a: Assessment, old: Methodology, new: Methodology, over_max: OverMax
+) -> tuple[Assessment, tuple[Adjustment, ...], tuple[str, ...]]:
+    """``a``'s inputs fitted to ``new``'s maxima: the assessment to score, the adjustments made,
+    and the codes whose inputs exceed their new range (left as they are: ``refuse``)."""
+    if over_max not in OVER_MAX:
+        raise ParIndexError(f"over_max is one of {', '.join(OVER_MAX)}", value=over_max)
+    changed: dict[str, dict[str, Entry]] = {}
+    made: list[Adjustment] = []
+    over: list[str] = []
+    for stage, entries in a.stages.items():
+        for code, e in entries.items():
+            if e.not_applicable or code not in new or code not in old:
+                continue
+            v = e.value
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                continue
+            n_old, n_new = old[code], new[code]
+            if n_old.rule is None or n_new.rule is None:
+                continue
+            _, hi_old, _ = n_old.rule.input_range(n_old)
+            _, hi_new, _ = n_new.rule.input_range(n_new)
+            in_points = hi_old == n_old.max and hi_new == n_new.max and hi_old != hi_new
+            if over_max == "rescale" and in_points and hi_old and math.isfinite(hi_old):
+                fitted = v * (hi_new / hi_old)
+            elif over_max == "clamp" and v > hi_new:
+                fitted = hi_new
+            else:
+                if v > hi_new:
+                    over.append(code)
+                continue
+            made.append(Adjustment(a.unit, code, stage, float(v), float(fitted), over_max))
+            changed.setdefault(stage, {})[code] = Entry(fitted, False, e.note, e.evidence)
+    for stage, values in changed.items():
+        a = a.with_values(values, stage=stage)
+    return a, tuple(made), tuple(dict.fromkeys(over))
+
+
 # -- what-if ------------------------------------------------------------------------------------
 
 
@@ -321,6 +421,8 @@ class WhatIf:
     changes: Mapping[str, Any]
     previous_ranking: Ranking | None = None
     ranking: Ranking | None = None
+    #: inputs changed to fit a lowered maximum (``what_if(..., over_max="clamp" | "rescale")``)
+    adjustments: tuple[Adjustment, ...] = ()
 
     @property
     def points_change(self) -> float | None:
@@ -436,6 +538,12 @@ class WhatIf:
         return "; ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
+        out = self._dict()
+        if self.adjustments:
+            out["adjustments"] = [x.to_dict() for x in self.adjustments]
+        return out
+
+    def _dict(self) -> dict[str, Any]:
         return {
             "unit": self.after.unit,
             "changes": {k: _plain(v) for k, v in self.changes.items()},
@@ -461,6 +569,7 @@ def what_if(
     methodology: Methodology | None = None,
     peers: Iterable[ScoreCard] | None = None,
     tie: TieRule = "rounded",
+    over_max: OverMax = "refuse",
 ) -> WhatIf:
     """Re-score ``card``'s unit with ``changes`` (``{code: new value}``) and/or under a changed
     ``methodology`` (see :func:`modify`), and rank it among ``peers`` before and after.
@@ -468,6 +577,12 @@ def what_if(
     ``peers`` are cards of other units (the unit itself may be among them; it is replaced by the
     changed card). When the methodology changes, the peers are scored again under it too, so that
     the places compare like with like.
+
+    When the changed methodology lowers a maximum below an input given in points, ``over_max``
+    decides: ``"refuse"`` (default: an error naming the other choices), ``"clamp"`` (the input is
+    lowered to the new maximum) or ``"rescale"`` (every input given in points of a changed
+    maximum keeps its share of the maximum). :attr:`WhatIf.adjustments` records each change, for
+    the card and its peers.
     """
     if methodology is not None and methodology.id != card.methodology.id:
         raise ParIndexError(
@@ -475,12 +590,20 @@ def what_if(
             "versions use a crosswalk",
             value=methodology.id,
         )
-    after = rescore(card, changes, stage=stage, methodology=methodology)
+    after, made = rescore_fitted(
+        card, changes, stage=stage, methodology=methodology, over_max=over_max
+    )
+    adjustments = list(made)
     before_rank = after_rank = None
     if peers is not None:
         others = [p for p in peers if p.unit != card.unit]
         before_rank = rank([card, *others], tie=tie)
         if methodology is not None:
-            others = [rescore(p, methodology=methodology) for p in others]
+            rescored = []
+            for p in others:
+                c, made = rescore_fitted(p, methodology=methodology, over_max=over_max)
+                rescored.append(c)
+                adjustments.extend(made)
+            others = rescored
         after_rank = rank([after, *others], tie=tie)
-    return WhatIf(card, after, dict(changes or {}), before_rank, after_rank)
+    return WhatIf(card, after, dict(changes or {}), before_rank, after_rank, tuple(adjustments))

@@ -386,6 +386,7 @@ EXTENSIONS: tuple[str, ...] = (
     ".cli.report",
     ".cli.spreadsheets",
     ".cli.contract",
+    ".cli.analysts",
 )
 
 

@@ -11,7 +11,9 @@ those of :func:`parindex.analysis.gaps.gaps`, and the series of :func:`change_ch
   optionally, against the mean of its peers;
 * :func:`ranking_chart`: units by index, coloured by group;
 * :func:`lost_pareto`: the items that lost the most points, with the cumulative share;
-* :func:`change_chart`: the index (total or of one node) of units over periods.
+* :func:`change_chart`: the index (total or of one node) of units over periods;
+* :func:`rank_interval_chart`: each unit's place with its interval from
+  :func:`parindex.uncertainty`, sorted by place.
 """
 
 from __future__ import annotations
@@ -23,11 +25,18 @@ from typing import Any
 from .._text import present
 from ..analysis.gaps import GapReport, gaps
 from ..analysis.rank import rank
+from ..analysis.uncertainty import Uncertainty
 from ..card import ScoreCard
 from ..errors import MissingExtraError, ParIndexError
 from .rows import ChangeRows, change_rows
 
-__all__ = ["change_chart", "domain_profile", "lost_pareto", "ranking_chart"]
+__all__ = [
+    "change_chart",
+    "domain_profile",
+    "lost_pareto",
+    "rank_interval_chart",
+    "ranking_chart",
+]
 
 _PALETTE = ("#2b6cb0", "#38a169", "#d69e2e", "#e53e3e", "#805ad5", "#319795", "#dd6b20", "#718096")
 
@@ -217,4 +226,46 @@ def change_chart(
     ax.set_title(_t(lang, "Thay đổi qua các kỳ", "Change over periods"), fontsize=10)
     if rows.series:
         ax.legend(fontsize=8)
+    return fig
+
+
+def rank_interval_chart(result: Uncertainty, *, lang: str = "vi", top: int | None = None) -> Any:
+    """Each unit's place (dot) and its rank interval (line) from :func:`parindex.uncertainty`,
+    sorted by place, best at the top; the interval's level is in the title."""
+    rows = [r for r in result.to_dicts() if r["place"] is not None]
+    if top is not None:
+        rows = rows[:top]
+    fig = _figure("a rank-interval chart", (8, 0.22 * max(len(rows), 3) + 1.5))
+    ax = fig.add_subplot()
+    y = list(range(len(rows)))[::-1]
+    ax.hlines(
+        y,
+        [r["place_low"] for r in rows],
+        [r["place_high"] for r in rows],
+        color=_PALETTE[0],
+        linewidth=2,
+        label=_t(lang, "Khoảng hạng", "Rank interval"),
+    )
+    ax.plot(
+        [r["place"] for r in rows],
+        y,
+        "o",
+        color=_PALETTE[3],
+        markersize=4,
+        label=_t(lang, "Hạng", "Place"),
+    )
+    ax.set_yticks(y, [_short(r["unit"], 30) for r in rows], fontsize=7)
+    ax.set_xlim(0.5, len(result.units) + 0.5)
+    ax.invert_xaxis()
+    ax.set_xlabel(_t(lang, "Hạng", "Place"))
+    pct = round(result.level * 100)
+    ax.set_title(
+        _t(
+            lang,
+            f"Khoảng hạng {pct}% ({result.draws} lần mô phỏng)",
+            f"{pct}% rank intervals ({result.draws} draws)",
+        ),
+        fontsize=10,
+    )
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     return fig
