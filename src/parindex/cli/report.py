@@ -1,4 +1,4 @@
-"""Command ``parindex report --format md|html|xlsx`` (added to the CLI through EXTENSIONS)."""
+"""Command ``parindex report --format md|html|xlsx|docx|pdf`` (added to the CLI through EXTENSIONS)."""
 
 from __future__ import annotations
 
@@ -51,6 +51,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             unit_methodology=unit_cards[0].methodology if unit_cards else None,
             cards=unit_cards,
         )
+    header = _header(args)
     rep = build_report(
         card,
         responsibilities=rmap,
@@ -60,15 +61,37 @@ def _cmd_report(args: argparse.Namespace) -> int:
         cascade=cascade,
         lang=args.lang,
         title=args.title,
+        header=header,
     )
     if args.output:
         rep.write(args.output, fmt)
         print(args.output)
         return 0
-    if fmt == "xlsx":
-        raise ParIndexError("an XLSX report needs --output FILE.xlsx")
+    if fmt in ("xlsx", "docx", "pdf"):
+        raise ParIndexError(f"a {fmt} report needs --output FILE.{fmt}")
     sys.stdout.write(rep.to_markdown() if fmt == "md" else rep.to_html())
     return 0
+
+
+def _header(args: argparse.Namespace) -> Any:
+    """The Word and PDF reports' header: ``--header FILE`` with ``--header-field KEY=VALUE``
+    over it (None when neither is given)."""
+    if not args.header and not args.header_field:
+        return None
+    from ..report.header import DocumentHeader, load_header
+
+    header = load_header(args.header) if args.header else DocumentHeader()
+    fields: dict[str, Any] = {}
+    for item in args.header_field or ():
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ParIndexError("--header-field takes KEY=VALUE", value=item)
+        key = key.strip()
+        if key in ("recipients", "copies_to"):
+            fields[key] = [*fields.get(key, ()), value]
+        else:
+            fields[key] = value
+    return header.with_fields(fields) if fields else header
 
 
 def _output_format(given: str | None, output: str | None) -> str:
@@ -80,7 +103,7 @@ def _output_format(given: str | None, output: str | None) -> str:
     suffix = Path(output).suffix.lstrip(".").lower() if output else ""
     if suffix and suffix not in FORMATS:
         raise ParIndexError(
-            "unknown report file suffix; name the file .md, .html or .xlsx",
+            "unknown report file suffix; name the file .md, .html, .xlsx, .docx or .pdf",
             file=output,
             value=suffix,
         )
@@ -97,7 +120,9 @@ def _output_format(given: str | None, output: str | None) -> str:
 
 def add_parser(sub: Any) -> None:
     """Register ``report``."""
-    sp = sub.add_parser("report", help="the lost-points report as Markdown, HTML or XLSX")
+    sp = sub.add_parser(
+        "report", help="the lost-points report as Markdown, HTML, XLSX, Word or PDF"
+    )
     sp.add_argument("methodology", help="an id such as vn-moha/province/2022, or a YAML file")
     sp.add_argument(
         "assessments", nargs="+", help=INPUT_HELP + "; other units in them are the peers"
@@ -105,9 +130,10 @@ def add_parser(sub: Any) -> None:
     sp.add_argument("--unit", default=None, help="the unit to report on")
     sp.add_argument(
         "--format",
-        choices=("md", "html", "xlsx"),
+        choices=("md", "html", "xlsx", "docx", "pdf"),
         default=None,
-        help="md (default), html or xlsx; with --output, taken from the file's suffix",
+        help="md (default), html, xlsx, docx (Word, administrative format) or pdf (the Word "
+        "report converted by LibreOffice); with --output, taken from the file's suffix",
     )
     sp.add_argument("--output", "-o", default=None, help="the file to write (stdout for md/html)")
     sp.add_argument("--responsibilities", "-r", default=None)
@@ -122,6 +148,19 @@ def add_parser(sub: Any) -> None:
     sp.add_argument("--cascade-methodology", default=None)
     sp.add_argument("--cascade-assessments", nargs="+", default=None)
     sp.add_argument("--title", default=None)
+    sp.add_argument(
+        "--header",
+        default=None,
+        help="a YAML file with the Word/PDF report's header and closing (issuing body, number, "
+        "place, date, subject, recipients, signer, copies); see docs/reports.md",
+    )
+    sp.add_argument(
+        "--header-field",
+        action="append",
+        default=None,
+        metavar="KEY=VALUE",
+        help="one header field, over the file's (repeat; recipients and copies_to add a line)",
+    )
     sp.add_argument("--lang", choices=("vi", "en"), default="vi")
     add_scoring_options(sp)
     sp.set_defaults(func=_cmd_report)

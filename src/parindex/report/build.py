@@ -10,6 +10,7 @@ from ..analysis.rank import rank
 from ..analysis.responsibility import Cascade, ResponsibilityMap
 from ..card import ScoreCard
 from ..errors import ParIndexError
+from .header import DocumentHeader
 from .model import WORDS, Report
 
 __all__ = ["build_report"]
@@ -25,10 +26,12 @@ def build_report(
     cascade: Cascade | None = None,
     lang: str = "vi",
     title: str | None = None,
+    header: DocumentHeader | None = None,
 ) -> Report:
     """Compute the report for ``card``: gaps with causes, responsible units and remedies, the
     appraisal's cuts, the change against ``previous`` (with places among ``previous_peers`` and
-    ``peers``) and the place among ``peers``. Vietnamese by default (``lang="en"`` for English).
+    ``peers``) and the place among ``peers``; ``header`` gives the Word and PDF reports'
+    administrative header and closing. Vietnamese by default (``lang="en"`` for English).
     """
     if lang not in WORDS:
         raise ParIndexError("the report language is vi or en", value=lang)
@@ -47,4 +50,4 @@ def build_report(
             previous_peers=prev_peers if peer_list is not None else None,
             peers=peer_list if prev_peers is not None else None,
         )
-    return Report(card, g, st, st.self_card, lang, title, pc, ranking)
+    return Report(card, g, st, st.self_card, lang, title, pc, ranking, header)

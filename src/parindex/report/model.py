@@ -23,6 +23,7 @@ from ..analysis.rank import Ranking
 from ..card import NodeResult, ScoreCard
 from ..errors import ParIndexError
 from ..explain import carried_text, missing_text
+from .header import DocumentHeader
 
 __all__ = ["COLUMNS", "FORMATS", "WORDS", "Format", "Report", "register_format"]
 
@@ -165,6 +166,8 @@ class Report:
     title: str | None = None
     previous: PeriodComparison | None = None
     ranking: Ranking | None = None
+    #: The administrative header and closing of the Word and PDF reports.
+    header: DocumentHeader | None = None
 
     @property
     def words(self) -> Mapping[str, str]:
@@ -265,7 +268,7 @@ class Report:
 
     def write(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
         """Write the report; the format comes from the file's suffix (``.md``, ``.html``,
-        ``.xlsx``), or from ``format`` for a file without one. An unknown suffix, or one that
+        ``.xlsx``, ``.docx``, ``.pdf``), or from ``format`` for a file without one. An unknown suffix, or one that
         names another format than ``format``, is refused: no file is ever written in another
         format than its name says."""
         p = Path(path)
@@ -323,7 +326,8 @@ def _format(name: str, path: Path | None = None) -> Format:
         return FORMATS[name]
     except KeyError:
         raise ParIndexError(
-            "unknown report format; expected md, html or xlsx",
+            "unknown report format; expected "
+            + ", ".join(sorted({f.names[0] for f in FORMATS.values()})),
             file=None if path is None else str(path),
             value=name,
         ) from None
