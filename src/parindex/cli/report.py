@@ -29,6 +29,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     options = scoring_options(args, m)
     fmt = _output_format(args.format, args.output)
     cards = score_inputs(m, args.assessments, **options)
+    if args.all_units:
+        return _all_units(args, cards, fmt, options)
     card = pick_card(cards, args.unit)
     rmap = responsibilities_from(args, card.methodology)
     previous = prev_cards = None
@@ -70,6 +72,39 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if fmt in ("xlsx", "docx", "pdf"):
         raise ParIndexError(f"a {fmt} report needs --output FILE.{fmt}")
     sys.stdout.write(rep.to_markdown() if fmt == "md" else rep.to_html())
+    return 0
+
+
+def _all_units(
+    args: argparse.Namespace, cards: list[Any], fmt: str, options: dict[str, Any]
+) -> int:
+    """``--all-units``: one report for every unit in the assessments."""
+    from ..report.allunits import build_all_units
+    from ..report.html import render_all_html
+    from ..report.markdown import render_all_markdown
+
+    cards = unique_units(cards, "assessments")
+    m = cards[0].methodology
+    prev_cards = None
+    if args.previous:
+        prev_cards = unique_units(
+            score_inputs(m, args.previous, missing=options["missing"]), "--previous"
+        )
+    rep = build_all_units(
+        cards,
+        responsibilities=responsibilities_from(args, m),
+        previous=prev_cards,
+        lang=args.lang,
+        title=args.title,
+        header=_header(args),
+    )
+    if args.output:
+        rep.write(args.output, fmt)
+        print(args.output)
+        return 0
+    if fmt in ("xlsx", "docx", "pdf"):
+        raise ParIndexError(f"a {fmt} report needs --output FILE.{fmt}")
+    sys.stdout.write(render_all_markdown(rep) if fmt == "md" else render_all_html(rep))
     return 0
 
 
@@ -128,6 +163,12 @@ def add_parser(sub: Any) -> None:
         "assessments", nargs="+", help=INPUT_HELP + "; other units in them are the peers"
     )
     sp.add_argument("--unit", default=None, help="the unit to report on")
+    sp.add_argument(
+        "--all-units",
+        action="store_true",
+        help="one report for every unit: ranking, roll-up by responsible unit, weakest "
+        "criteria, a section per unit",
+    )
     sp.add_argument(
         "--format",
         choices=("md", "html", "xlsx", "docx", "pdf"),

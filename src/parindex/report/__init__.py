@@ -14,8 +14,17 @@ registers them as the report's formats.
 """
 
 from . import docx, html, markdown, pdf, xlsx  # noqa: F401  (importing them registers the formats)
+from .allunits import AllUnitsReport, build_all_units
 from .build import build_report
 from .header import DocumentHeader, load_header
 from .model import COLUMNS, Report
 
-__all__ = ["COLUMNS", "DocumentHeader", "Report", "build_report", "load_header"]
+__all__ = [
+    "COLUMNS",
+    "AllUnitsReport",
+    "DocumentHeader",
+    "Report",
+    "build_all_units",
+    "build_report",
+    "load_header",
+]

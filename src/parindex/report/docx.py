@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._safe import clean
 from .._write import write_file
@@ -35,7 +35,10 @@ from ._tables import (
 from .header import DocumentHeader
 from .model import COLUMNS, Report, register_format
 
-__all__ = ["MARGINS_MM", "PAGE_MM", "write_docx"]
+if TYPE_CHECKING:
+    from .allunits import AllUnitsReport
+
+__all__ = ["MARGINS_MM", "PAGE_MM", "write_all_docx", "write_docx"]
 
 #: A4 portrait, width and height in millimetres.
 PAGE_MM = (210, 297)
@@ -58,18 +61,45 @@ _NO_CHARTS = {
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
-def write_docx(
-    rep: Report, path: str | os.PathLike[str], header: DocumentHeader | None = None
-) -> Path:
-    """Write the report as a Word document to ``path`` (``header`` defaults to the report's)."""
+def _document() -> Any:
     try:
         import docx
     except ImportError:
         raise MissingExtraError.for_extra("python-docx", "docx", "the Word report") from None
     doc = docx.Document()
     _page(doc)
+    return doc
+
+
+def write_all_docx(
+    rep: AllUnitsReport, path: str | os.PathLike[str], header: DocumentHeader | None = None
+) -> Path:
+    """Write the all-units report as a Word document, in the same administrative layout."""
+    doc = _document()
     h = header or rep.header or DocumentHeader()
-    _head(doc, rep, h)
+    _head(doc, rep.lang, h, rep.heading)
+    number = iter(_ROMAN)
+    for sec in rep.sections():
+        if sec.level == 1:
+            _para(doc, f"{next(number)}. {sec.title.upper()}", bold=True, style="Heading 1")
+        else:
+            _para(doc, sec.title, bold=True, style="Heading 2")
+        if sec.table is not None:
+            _table(doc, sec.table)
+        if sec.text:
+            _para(doc, sec.text)
+    _para(doc, rep.words["generated"], italic=True, size=SIZES["copies"])
+    _closing(doc, h)
+    return write_file(path, lambda tmp: doc.save(str(tmp)))
+
+
+def write_docx(
+    rep: Report, path: str | os.PathLike[str], header: DocumentHeader | None = None
+) -> Path:
+    """Write the report as a Word document to ``path`` (``header`` defaults to the report's)."""
+    doc = _document()
+    h = header or rep.header or DocumentHeader()
+    _head(doc, rep.lang, h, rep.heading)
     _body(doc, rep)
     _closing(doc, h)
     return write_file(path, lambda tmp: doc.save(str(tmp)))
@@ -156,7 +186,7 @@ def _cell(table: Any, row: int, col: int) -> Any:
 # -- header, body, closing --------------------------------------------------------------------------
 
 
-def _head(doc: Any, rep: Report, h: DocumentHeader) -> None:
+def _head(doc: Any, lang: str, h: DocumentHeader, heading: str) -> None:
     from docx.shared import Mm
 
     lay = doc.add_table(rows=1, cols=2)
@@ -177,10 +207,10 @@ def _head(doc: Any, rep: Report, h: DocumentHeader) -> None:
     _para(right, "———————————", size=size, center=True)
     _para(right, h.date_line(), italic=True, size=SIZES["body"], center=True)
 
-    words = _LABELS[rep.lang]
+    words = _LABELS[lang]
     _para(doc, "", center=True)
     _para(doc, words["report"], bold=True, size=14, center=True)
-    _para(doc, h.subject or rep.heading, bold=True, center=True)
+    _para(doc, h.subject or heading, bold=True, center=True)
     _para(doc, "———", center=True)
     recipients = h.recipients or ("…",)
     p = _para(doc, center=True)
@@ -339,4 +369,4 @@ def _charts(rep: Report) -> list[tuple[str, bytes]] | None:
     return out
 
 
-register_format(("docx",), write=write_docx)
+register_format(("docx",), write=write_docx, write_all=write_all_docx)

@@ -3,12 +3,19 @@ no external resources)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from .._safe import html_text
+from .._write import write_text
 from ..render.rows import change_rows
 from ..render.svg import bar_chart, change_chart, pareto_chart
 from .model import COLUMNS, Report, register_format
 
-__all__ = ["render_html"]
+if TYPE_CHECKING:
+    from .allunits import AllUnitsReport
+
+__all__ = ["render_all_html", "render_html"]
 
 _CSS = """
 body{font-family:sans-serif;margin:24px;color:#222;max-width:1200px}
@@ -241,4 +248,29 @@ def render_html(rep: Report) -> str:
     )
 
 
-register_format(("html", "htm"), text=render_html)
+def render_all_html(rep: AllUnitsReport) -> str:
+    """The all-units report as one HTML page: its sections in order."""
+    body = [f"<h1>{_e(rep.heading)}</h1>"]
+    for sec in rep.sections():
+        tag = f"h{min(sec.level + 1, 4)}"
+        body.append(f"<{tag}>{_e(sec.title)}</{tag}>")
+        if sec.table is not None:
+            t = sec.table
+            rows = [[(c, j in t.numeric) for j, c in enumerate(r)] for r in t.rows]
+            body.append(_table(list(t.head), rows))
+        if sec.text:
+            body.append(f"<p>{_e(sec.text)}</p>")
+    body.append(f'<p class="note">{_e(rep.words["generated"])}</p>')
+    lang = "vi" if rep.lang == "vi" else "en"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{_e(rep.heading)}</title><style>{_CSS}</style></head>"
+        f"<body>{''.join(body)}</body></html>\n"
+    )
+
+
+def _write_all(rep: AllUnitsReport, path: Path) -> Path:
+    return write_text(path, render_all_html(rep))
+
+
+register_format(("html", "htm"), text=render_html, write_all=_write_all)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from .._safe import markdown_text
+from .._write import write_text
 from .model import COLUMNS, Report, register_format
 
-__all__ = ["render_markdown"]
+if TYPE_CHECKING:
+    from .allunits import AllUnitsReport
+
+__all__ = ["render_all_markdown", "render_markdown"]
 
 
 def _cell(text: str) -> str:
@@ -211,4 +218,22 @@ def render_markdown(rep: Report) -> str:
     return "\n".join(lines)
 
 
-register_format(("md", "markdown"), text=render_markdown)
+def render_all_markdown(rep: AllUnitsReport) -> str:
+    """The all-units report as Markdown: its sections in order."""
+    lines = [f"# {markdown_text(rep.heading)}", ""]
+    for sec in rep.sections():
+        lines += [f"{'#' * (sec.level + 1)} {markdown_text(sec.title)}", ""]
+        if sec.table is not None:
+            lines += _table(sec.table.head, [list(r) for r in sec.table.rows])
+            lines.append("")
+        if sec.text:
+            lines += [markdown_text(sec.text), ""]
+    lines += [f"*{markdown_text(rep.words['generated'])}*", ""]
+    return "\n".join(lines)
+
+
+def _write_all(rep: AllUnitsReport, path: Path) -> Path:
+    return write_text(path, render_all_markdown(rep))
+
+
+register_format(("md", "markdown"), text=render_markdown, write_all=_write_all)

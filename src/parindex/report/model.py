@@ -25,7 +25,15 @@ from ..errors import ParIndexError
 from ..explain import carried_text, missing_text
 from .header import DocumentHeader
 
-__all__ = ["COLUMNS", "FORMATS", "WORDS", "Format", "Report", "register_format"]
+__all__ = [
+    "COLUMNS",
+    "FORMATS",
+    "WORDS",
+    "Format",
+    "Report",
+    "find_format",
+    "register_format",
+]
 
 #: The columns of the officers' table (STT; lĩnh vực / tiêu chí / tiêu chí thành phần; ...).
 COLUMNS: Mapping[str, tuple[str, ...]] = {
@@ -272,18 +280,7 @@ class Report:
         names another format than ``format``, is refused: no file is ever written in another
         format than its name says."""
         p = Path(path)
-        suffix = p.suffix.lstrip(".").lower()
-        if format is None:
-            return _format(suffix, p).write(self, p)
-        fmt = _format(format.lower(), p)
-        if suffix and FORMATS.get(suffix) is not fmt:
-            raise ParIndexError(
-                f"the file's suffix .{suffix} does not name the {format} format; "
-                "name the file after its format, or leave --format out",
-                file=str(p),
-                value=format,
-            )
-        return fmt.write(self, p)
+        return find_format(p, format).write(self, p)
 
 
 @attrs.frozen
@@ -294,6 +291,8 @@ class Format:
     names: tuple[str, ...]
     write: Callable[[Report, Path], Path]
     text: Callable[[Report], str] | None = None
+    #: how the all-units report (:class:`~parindex.report.allunits.AllUnitsReport`) is written
+    write_all: Callable[[Any, Path], Path] | None = None
 
 
 #: The output formats by name, filled by the renderer modules through :func:`register_format`.
@@ -305,6 +304,7 @@ def register_format(
     *,
     text: Callable[[Report], str] | None = None,
     write: Callable[[Report, Path], Path] | None = None,
+    write_all: Callable[[Any, Path], Path] | None = None,
 ) -> None:
     """Add an output format; a text format is written as UTF-8 unless ``write`` is given."""
     if write is None:
@@ -316,9 +316,27 @@ def register_format(
             return write_file_text(path, render(rep))
 
         write = write_text
-    fmt = Format(names, write, text)
+    fmt = Format(names, write, text, write_all)
     for name in names:
         FORMATS[name] = fmt
+
+
+def find_format(path: Path, format: str | None = None) -> Format:
+    """The format of a report file: from the suffix of ``path``, or ``format`` for a file without
+    one. An unknown suffix, or one that names another format than ``format``, is refused: no
+    file is ever written in another format than its name says."""
+    suffix = path.suffix.lstrip(".").lower()
+    if format is None:
+        return _format(suffix, path)
+    fmt = _format(format.lower(), path)
+    if suffix and FORMATS.get(suffix) is not fmt:
+        raise ParIndexError(
+            f"the file's suffix .{suffix} does not name the {format} format; "
+            "name the file after its format, or leave --format out",
+            file=str(path),
+            value=format,
+        )
+    return fmt
 
 
 def _format(name: str, path: Path | None = None) -> Format:

@@ -10,15 +10,20 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._write import write_file
 from ..errors import MissingExtraError, OutputError
-from .docx import write_docx
+from .docx import write_all_docx, write_docx
 from .header import DocumentHeader
 from .model import Report, register_format
 
-__all__ = ["PDF_PACKAGE", "find_office", "write_pdf"]
+if TYPE_CHECKING:
+    from .allunits import AllUnitsReport
+
+__all__ = ["PDF_PACKAGE", "find_office", "write_all_pdf", "write_pdf"]
 
 #: The system package that provides ``soffice`` without a desktop (Debian, Ubuntu).
 PDF_PACKAGE = "libreoffice-writer-nogui"
@@ -39,10 +44,21 @@ def write_pdf(
     rep: Report, path: str | os.PathLike[str], header: DocumentHeader | None = None
 ) -> Path:
     """Write the report as PDF to ``path``: the Word report converted by LibreOffice."""
+    return _convert(path, lambda docx_path: write_docx(rep, docx_path, header))
+
+
+def write_all_pdf(
+    rep: AllUnitsReport, path: str | os.PathLike[str], header: DocumentHeader | None = None
+) -> Path:
+    """Write the all-units report as PDF: its Word document converted by LibreOffice."""
+    return _convert(path, lambda docx_path: write_all_docx(rep, docx_path, header))
+
+
+def _convert(path: str | os.PathLike[str], make_docx: Callable[[Path], Path]) -> Path:
     exe = find_office()
     with tempfile.TemporaryDirectory(prefix="parindex-pdf-") as tmp:
         work = Path(tmp)
-        src = write_docx(rep, work / "report.docx", header)
+        src = make_docx(work / "report.docx")
         # a profile of its own, so that a running LibreOffice or a parallel conversion never
         # blocks this one
         profile = (work / "profile").as_uri()
@@ -73,4 +89,4 @@ def write_pdf(
         return write_file(path, lambda t: shutil.copyfile(pdf, t))
 
 
-register_format(("pdf",), write=write_pdf)
+register_format(("pdf",), write=write_pdf, write_all=write_all_pdf)

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._safe import append_row
 from .._write import write_file
 from ..errors import MissingExtraError
 from .model import COLUMNS, Report, register_format
 
-__all__ = ["SHEETS", "write_xlsx"]
+if TYPE_CHECKING:
+    from .allunits import AllUnitsReport
+
+__all__ = ["SHEETS", "write_all_xlsx", "write_xlsx"]
 
 SHEETS = {
     "vi": ("Bảng điểm", "Tiêu chí mất điểm", "Theo đơn vị"),
@@ -140,4 +143,66 @@ def _widths(ws: Any, widths: list[int]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = wdt
 
 
-register_format(("xlsx",), write=write_xlsx)
+def write_all_xlsx(rep: AllUnitsReport, path: str | os.PathLike[str]) -> Path:
+    """Write the all-units report: one sheet per province-wide section, then every unit's
+    sections one under the other on the last sheet. Figures are stored as numbers at the
+    precision shown (two decimals), not as text."""
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+    except ImportError:
+        raise MissingExtraError.for_extra("openpyxl", "xlsx", "the XLSX report") from None
+    wb = Workbook()
+    wb.remove(wb.active)
+    ws: Any = None
+    used: set[str] = set()
+    for sec in rep.sections():
+        if sec.level == 1:
+            name = _sheet_name(sec.title, used)
+            ws = wb.create_sheet(name)
+            append_row(ws, [sec.title])
+            ws.cell(ws.max_row, 1).font = Font(bold=True)
+        else:
+            append_row(ws, [])
+            append_row(ws, [sec.title])
+            ws.cell(ws.max_row, 1).font = Font(bold=True, italic=sec.level > 2)
+        if sec.text:
+            append_row(ws, [sec.text])
+        if sec.table is None:
+            continue
+        append_row(ws, list(sec.table.head))
+        for c in range(1, len(sec.table.head) + 1):
+            ws.cell(ws.max_row, c).font = Font(bold=True)
+        for row in sec.table.rows:
+            values: list[object] = [
+                _figure(text, rep.lang) if j in sec.table.numeric else text
+                for j, text in enumerate(row)
+            ]
+            append_row(ws, values)
+            for j in sec.table.numeric:
+                cell = ws.cell(ws.max_row, j + 1)
+                if isinstance(cell.value, float):
+                    cell.number_format = "0.00"
+        _widths(ws, [30, 40, 14, 14, 14, 40, 14, 14])
+    return write_file(path, wb.save)
+
+
+def _figure(text: str, lang: str) -> object:
+    """A shown figure back as a number (its shown precision); other text unchanged."""
+    s = text.replace(",", ".") if lang == "vi" else text
+    try:
+        return int(s) if s.lstrip("+-").isdigit() else float(s)
+    except ValueError:
+        return text
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = "".join(" " if ch in "[]:*?/\\" else ch for ch in title)[:28].strip() or "Sheet"
+    name, i = base, 2
+    while name.lower() in used:
+        name, i = f"{base} {i}", i + 1
+    used.add(name.lower())
+    return name
+
+
+register_format(("xlsx",), write=write_xlsx, write_all=write_all_xlsx)
