@@ -54,6 +54,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
             cards=unit_cards,
         )
     header = _header(args)
+    follow_ups = None
+    if args.follow_up:
+        from ..analysis.followup import load_follow_ups
+
+        follow_ups = load_follow_ups(args.follow_up, methodology=card.methodology.id)
     rep = build_report(
         card,
         responsibilities=rmap,
@@ -64,6 +69,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         lang=args.lang,
         title=args.title,
         header=header,
+        follow_ups=follow_ups,
+        date=_date(args.date),
     )
     if args.output:
         rep.write(args.output, fmt)
@@ -106,6 +113,17 @@ def _all_units(
         raise ParIndexError(f"a {fmt} report needs --output FILE.{fmt}")
     sys.stdout.write(render_all_markdown(rep) if fmt == "md" else render_all_html(rep))
     return 0
+
+
+def _date(text: str | None) -> Any:
+    if text is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ParIndexError("--date takes YYYY-MM-DD", value=text) from None
 
 
 def _header(args: argparse.Namespace) -> Any:
@@ -189,6 +207,17 @@ def add_parser(sub: Any) -> None:
     sp.add_argument("--cascade-methodology", default=None)
     sp.add_argument("--cascade-assessments", nargs="+", default=None)
     sp.add_argument("--title", default=None)
+    sp.add_argument(
+        "--follow-up",
+        default=None,
+        help="a follow-up file (tasks, units, deadlines, statuses) for 'Kết quả khắc phục'; "
+        "without it, the tasks of the responsibility map",
+    )
+    sp.add_argument(
+        "--date",
+        default=None,
+        help="the report's date (YYYY-MM-DD) for late remedies; default the header's, else today",
+    )
     sp.add_argument(
         "--header",
         default=None,

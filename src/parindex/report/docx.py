@@ -27,6 +27,8 @@ from ._tables import (
     Table,
     cut_table,
     domain_table,
+    follow_counts,
+    follow_table,
     gap_table,
     period_table,
     summary_table,
@@ -258,6 +260,12 @@ def _body(doc: Any, rep: Report) -> None:
     if pt is not None:
         heading(w["periods"])
         _table(doc, pt)
+
+    ft = follow_table(rep)
+    if ft is not None:
+        heading(w["follow"])
+        _para(doc, follow_counts(rep))
+        _table(doc, ft)
 
     heading(w["missing"])
     missing = ", ".join(g.code for g in rep.gaps.missing_input) or w["none"]

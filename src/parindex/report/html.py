@@ -10,6 +10,7 @@ from .._safe import html_text
 from .._write import write_text
 from ..render.rows import change_rows
 from ..render.svg import bar_chart, change_chart, pareto_chart
+from ._tables import follow_counts, follow_table
 from .model import COLUMNS, Report, register_format
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ tr.d1 td{font-weight:bold;background:#f8f9fa}
 .charts{display:flex;flex-wrap:wrap;gap:24px}
 .note{color:#555;font-size:12px}
 .flag{color:#c92a2a;font-weight:bold}
+tr.late td{color:#c92a2a}
 """
 
 
@@ -210,6 +212,18 @@ def render_html(rep: Report) -> str:
                 row += [(str(r.previous_place or "—"), True), (str(r.place or "—"), True)]
             rows2.append(row)
         body.append(_table(head, rows2))
+
+    ft = follow_table(rep)
+    if ft is not None:
+        body.append(f'<h2 id="follow">{_e(w["follow"])}</h2>')
+        body.append(f"<p>{_e(follow_counts(rep))}</p>")
+        body.append(
+            _table(
+                list(ft.head),
+                [[(c, j in ft.numeric) for j, c in enumerate(r)] for r in ft.rows],
+                ["late" if r.late_days is not None else "" for r in rep.follow_up or ()],
+            )
+        )
 
     body.append(f'<h2 id="missing">{_e(w["missing"])}</h2><ul>')
     body.append(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from .._safe import markdown_text
 from .._write import write_text
+from ._tables import follow_counts, follow_table
 from .model import COLUMNS, Report, register_format
 
 if TYPE_CHECKING:
@@ -183,6 +184,12 @@ def render_markdown(rep: Report) -> str:
                 row += [str(r.previous_place or "—"), str(r.place or "—")]
             rows.append(row)
         lines += _table(head, rows)
+        lines.append("")
+
+    ft = follow_table(rep)
+    if ft is not None:
+        lines += [f"## {w['follow']}", "", markdown_text(follow_counts(rep)), ""]
+        lines += _table(ft.head, [list(r) for r in ft.rows])
         lines.append("")
 
     missing = rep.gaps.missing_input

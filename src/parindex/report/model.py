@@ -18,6 +18,7 @@ import attrs
 from .._text import present
 from .._write import write_text as write_file_text
 from ..analysis.compare import PeriodComparison, StageComparison
+from ..analysis.followup import FollowUpRow
 from ..analysis.gaps import GapReport
 from ..analysis.rank import Ranking
 from ..card import NodeResult, ScoreCard
@@ -110,6 +111,19 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "lead_lost": "Điểm mất (chủ trì)",
         "coop_lost": "Điểm mất (phối hợp)",
         "items": "Tiêu chí",
+        "follow": "Kết quả khắc phục",
+        "task": "Nhiệm vụ",
+        "deadline": "Thời hạn",
+        "status": "Trạng thái",
+        "state": "Tình hình",
+        "late": "quá hạn {days} ngày",
+        "due": "đến hạn trong quý",
+        "lost_prev": "Điểm mất kỳ trước",
+        "recovered": "Đã phục hồi điểm",
+        "yes": "có",
+        "partly": "một phần",
+        "no": "chưa",
+        "follow_counts": "Đến hạn trong quý: {due}; hoàn thành: {done}; quá hạn: {late}",
         "generated": "Tạo bởi parindex; số liệu chính xác, chỉ làm tròn khi hiển thị (2 chữ số).",
     },
     "en": {
@@ -157,6 +171,19 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "lead_lost": "Lost (lead)",
         "coop_lost": "Lost (cooperating)",
         "items": "Items",
+        "follow": "Remedies followed",
+        "task": "Task",
+        "deadline": "Deadline",
+        "status": "Status",
+        "state": "State",
+        "late": "{days} days late",
+        "due": "due this quarter",
+        "lost_prev": "Lost before",
+        "recovered": "Points recovered",
+        "yes": "yes",
+        "partly": "partly",
+        "no": "no",
+        "follow_counts": "Due this quarter: {due}; done: {done}; late: {late}",
         "generated": "Made by parindex; exact figures, rounded only for display (2 decimals).",
     },
 }
@@ -176,6 +203,8 @@ class Report:
     ranking: Ranking | None = None
     #: The administrative header and closing of the Word and PDF reports.
     header: DocumentHeader | None = None
+    #: The remedies followed to their deadlines ("Kết quả khắc phục"), late ones first.
+    follow_up: tuple[FollowUpRow, ...] | None = None
 
     @property
     def words(self) -> Mapping[str, str]:

@@ -16,12 +16,15 @@ from typing import TYPE_CHECKING, Any
 from .._safe import append_row
 from .._write import write_file
 from ..errors import MissingExtraError
+from ._tables import follow_counts, follow_table
 from .model import COLUMNS, Report, register_format
 
 if TYPE_CHECKING:
     from .allunits import AllUnitsReport
 
-__all__ = ["SHEETS", "write_all_xlsx", "write_xlsx"]
+__all__ = ["FOLLOW_SHEET", "SHEETS", "write_all_xlsx", "write_xlsx"]
+
+FOLLOW_SHEET = {"vi": "Kết quả khắc phục", "en": "Remedies followed"}
 
 SHEETS = {
     "vi": ("Bảng điểm", "Tiêu chí mất điểm", "Theo đơn vị"),
@@ -126,6 +129,18 @@ def write_xlsx(rep: Report, path: str | os.PathLike[str]) -> Path:
     _numbers(ws3, 2, 2, numfmt)
     _numbers(ws3, 4, 4, numfmt)
     _widths(ws3, [40, 16, 30, 16, 30])
+    ft = follow_table(rep)
+    if ft is not None:
+        ws4 = wb.create_sheet(FOLLOW_SHEET[rep.lang])
+        append_row(ws4, [follow_counts(rep)])
+        append_row(ws4, list(ft.head))
+        for fr, shown in zip(rep.follow_up or (), ft.rows, strict=True):
+            append_row(ws4, [*shown[:6], fr.lost, fr.previous_lost, shown[8]])
+        for row in ws4.iter_rows(min_row=3, min_col=7, max_col=8):
+            for cell in row:
+                if isinstance(cell.value, float | int):
+                    cell.number_format = numfmt
+        _widths(ws4, [8, 50, 30, 12, 16, 20, 12, 12, 14])
     return write_file(path, wb.save)
 
 
