@@ -14,6 +14,7 @@ from parindex import present
 from parindex.analysis.responsibility import load_responsibilities
 from parindex.errors import MissingExtraError, ParIndexError
 from parindex.report import DocumentHeader, Report, build_report, load_header
+from parindex.report.header import header_with
 from parindex.units import load_unit_list
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,7 +152,7 @@ def test_header_file_refuses_unknown_keys(tmp_path: Path) -> None:
     p.write_text("date: 5/10/2025\n", encoding="utf-8")
     with pytest.raises(ParIndexError, match="YYYY-MM-DD"):
         load_header(p)
-    h = DocumentHeader(date=dt.date(2026, 1, 5)).with_fields({"number": 7, "place": "Huế"})
+    h = header_with(DocumentHeader(date=dt.date(2026, 1, 5)), {"number": 7, "place": "Huế"})
     assert h.number_line() == "Số: 7/BC-SNV" and h.date_line() == "Huế, ngày 05 tháng 01 năm 2026"
     assert DocumentHeader().number_line() == "Số: …/BC-SNV"
 

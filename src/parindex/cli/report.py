@@ -131,7 +131,8 @@ def _header(args: argparse.Namespace) -> Any:
     over it (None when neither is given)."""
     if not args.header and not args.header_field:
         return None
-    from ..report.header import DocumentHeader, load_header
+    from ..report.header import header_with, load_header
+    from ..report.model import DocumentHeader
 
     header = load_header(args.header) if args.header else DocumentHeader()
     fields: dict[str, Any] = {}
@@ -144,7 +145,7 @@ def _header(args: argparse.Namespace) -> Any:
             fields[key] = [*fields.get(key, ()), value]
         else:
             fields[key] = value
-    return header.with_fields(fields) if fields else header
+    return header_with(header, fields) if fields else header
 
 
 def _output_format(given: str | None, output: str | None) -> str:

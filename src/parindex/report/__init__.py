@@ -16,8 +16,8 @@ registers them as the report's formats.
 from . import docx, html, markdown, pdf, xlsx  # noqa: F401  (importing them registers the formats)
 from .allunits import AllUnitsReport, build_all_units
 from .build import build_report
-from .header import DocumentHeader, load_header
-from .model import COLUMNS, Report
+from .header import load_header
+from .model import COLUMNS, DocumentHeader, Report
 
 __all__ = [
     "COLUMNS",

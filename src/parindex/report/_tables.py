@@ -5,31 +5,17 @@ when the section has nothing to show.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import NamedTuple
-
-from ..analysis.followup import STATUS_NAMES
-from .model import COLUMNS, Report
+from .model import COLUMNS, Report, Table
 
 __all__ = [
     "Table",
     "cut_table",
     "domain_table",
-    "follow_counts",
-    "follow_table",
     "gap_table",
     "period_table",
     "summary_table",
     "unit_table",
 ]
-
-
-class Table(NamedTuple):
-    """A table as shown: its header, its rows, and which columns hold figures (right-aligned)."""
-
-    head: tuple[str, ...]
-    rows: Sequence[tuple[str, ...]]
-    numeric: frozenset[int]
 
 
 def summary_table(rep: Report) -> Table:
@@ -170,47 +156,3 @@ def period_table(rep: Report) -> Table | None:
             row += [str(r.previous_place or "—"), str(r.place or "—")]
         rows.append(tuple(row))
     return Table(tuple(head), rows, frozenset(range(2, len(head))))
-
-
-def follow_counts(rep: Report) -> str:
-    """ "Đến hạn trong quý: 1; hoàn thành: 1; quá hạn: 1"."""
-    rows = rep.follow_up or ()
-    return rep.words["follow_counts"].format(
-        due=sum(r.due_this_quarter for r in rows),
-        done=sum(r.done for r in rows),
-        late=sum(r.late_days is not None for r in rows),
-    )
-
-
-def follow_table(rep: Report) -> Table | None:
-    """The remedies followed, late ones first: task, unit, deadline, status, how late or due,
-    points lost now and before, whether the points recovered."""
-    if not rep.follow_up:
-        return None
-    cols, w, n = COLUMNS[rep.lang], rep.words, rep.num
-    rmap = rep.gaps.responsibilities
-    rows = []
-    for r in rep.follow_up:
-        it = r.item
-        if r.late_days is not None:
-            state = w["late"].format(days=r.late_days)
-        elif r.due_this_quarter and not r.done:
-            state = w["due"]
-        else:
-            state = "—"
-        recovered = {True: w["yes"], None: w["partly"], False: w["no"]}[r.recovered]
-        rows.append(
-            (
-                it.code,
-                it.task,
-                rmap.unit_name(it.unit) if rmap is not None else it.unit,
-                it.deadline.strftime("%d/%m/%Y"),
-                STATUS_NAMES[it.status][rep.lang],
-                state,
-                n(r.lost),
-                n(r.previous_lost),
-                recovered,
-            )
-        )
-    head = (cols[0], w["task"], cols[8], w["deadline"], w["status"], w["state"])
-    return Table((*head, w["lost_col"], w["lost_prev"], w["recovered"]), rows, frozenset({6, 7}))

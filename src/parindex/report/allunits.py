@@ -19,12 +19,11 @@ from ..analysis.rank import Ranking, rank
 from ..analysis.responsibility import ResponsibilityMap
 from ..card import ScoreCard
 from ..errors import ParIndexError
-from ._tables import Table, cut_table, gap_table, summary_table
+from ._tables import cut_table, gap_table, summary_table
 from .build import build_report
-from .header import DocumentHeader
-from .model import COLUMNS, WORDS, Report, find_format
+from .model import COLUMNS, WORDS, DocumentHeader, Report, Section, Table, find_format
 
-__all__ = ["ALL_WORDS", "AllUnitsReport", "Section", "build_all_units"]
+__all__ = ["ALL_WORDS", "AllUnitsReport", "build_all_units"]
 
 #: The words of the all-units report, by language.
 ALL_WORDS: Mapping[str, Mapping[str, str]] = {
@@ -59,16 +58,6 @@ ALL_WORDS: Mapping[str, Mapping[str, str]] = {
         "count": "Items",
     },
 }
-
-
-@attrs.frozen
-class Section:
-    """A heading (``level`` 1 or 2) followed by a table, a line of text, or nothing."""
-
-    level: int
-    title: str
-    table: Table | None = None
-    text: str = ""
 
 
 @attrs.frozen

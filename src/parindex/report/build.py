@@ -12,8 +12,7 @@ from ..analysis.rank import rank
 from ..analysis.responsibility import Cascade, ResponsibilityMap
 from ..card import ScoreCard
 from ..errors import ParIndexError
-from .header import DocumentHeader
-from .model import WORDS, Report
+from .model import WORDS, DocumentHeader, Report
 
 __all__ = ["build_report"]
 

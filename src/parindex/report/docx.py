@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._safe import clean
 from .._write import write_file
@@ -27,18 +27,12 @@ from ._tables import (
     Table,
     cut_table,
     domain_table,
-    follow_counts,
-    follow_table,
     gap_table,
     period_table,
     summary_table,
     unit_table,
 )
-from .header import DocumentHeader
-from .model import COLUMNS, Report, register_format
-
-if TYPE_CHECKING:
-    from .allunits import AllUnitsReport
+from .model import COLUMNS, DocumentHeader, Report, SectionedReport, register_format
 
 __all__ = ["MARGINS_MM", "PAGE_MM", "write_all_docx", "write_docx"]
 
@@ -74,7 +68,7 @@ def _document() -> Any:
 
 
 def write_all_docx(
-    rep: AllUnitsReport, path: str | os.PathLike[str], header: DocumentHeader | None = None
+    rep: SectionedReport, path: str | os.PathLike[str], header: DocumentHeader | None = None
 ) -> Path:
     """Write the all-units report as a Word document, in the same administrative layout."""
     doc = _document()
@@ -261,10 +255,10 @@ def _body(doc: Any, rep: Report) -> None:
         heading(w["periods"])
         _table(doc, pt)
 
-    ft = follow_table(rep)
+    ft = rep.follow_table()
     if ft is not None:
         heading(w["follow"])
-        _para(doc, follow_counts(rep))
+        _para(doc, rep.follow_counts())
         _table(doc, ft)
 
     heading(w["missing"])

@@ -29,8 +29,9 @@ import attrs
 
 from ..errors import ParIndexError
 from ..methodology.yamlio import Reader, load_yaml
+from .model import DocumentHeader
 
-__all__ = ["HEADER_KEYS", "DocumentHeader", "load_header"]
+__all__ = ["HEADER_KEYS", "DocumentHeader", "header_with", "load_header"]
 
 #: The keys of a header file, in the order they appear on the page.
 HEADER_KEYS = (
@@ -48,38 +49,9 @@ HEADER_KEYS = (
 )
 
 
-@attrs.frozen
-class DocumentHeader:
-    """The fields around the body of an administrative report; empty fields print as "…"."""
-
-    authority: str = ""
-    body: str = "SỞ NỘI VỤ"
-    number: str = ""
-    symbol: str = "BC-SNV"
-    place: str = ""
-    date: dt.date | None = None
-    subject: str = ""
-    recipients: tuple[str, ...] = ()
-    signer_title: str = "GIÁM ĐỐC"
-    signer_name: str = ""
-    copies_to: tuple[str, ...] = ("Như trên", "Lưu: VT")
-
-    def number_line(self) -> str:
-        """``Số: 125/BC-SNV`` (``Số: …/BC-SNV`` when the number is given at issue)."""
-        return f"Số: {self.number or '…'}/{self.symbol}"
-
-    def date_line(self, today: dt.date | None = None) -> str:
-        """``Mẫu, ngày 05 tháng 01 năm 2026``: place and date as written under the motto."""
-        d = self.date or today or dt.date.today()
-        # days below 10 and the months 1 and 2 take a leading zero (the decree's date rule)
-        day = f"{d.day:02d}"
-        month = f"{d.month:02d}" if d.month < 3 else str(d.month)
-        text = f"ngày {day} tháng {month} năm {d.year}"
-        return f"{self.place}, {text}" if self.place else text.capitalize()
-
-    def with_fields(self, fields: Mapping[str, Any]) -> DocumentHeader:
-        """This header with ``fields`` replaced (the same keys and checks as the file)."""
-        return _read({**attrs.asdict(self, recurse=False), **fields}, file="<options>")
+def header_with(header: DocumentHeader, fields: Mapping[str, Any]) -> DocumentHeader:
+    """``header`` with ``fields`` replaced (the same keys and checks as the file)."""
+    return _read({**attrs.asdict(header, recurse=False), **fields}, file="<options>")
 
 
 def load_header(path: str | os.PathLike[str]) -> DocumentHeader:

@@ -4,17 +4,12 @@ no external resources)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .._safe import html_text
 from .._write import write_text
 from ..render.rows import change_rows
 from ..render.svg import bar_chart, change_chart, pareto_chart
-from ._tables import follow_counts, follow_table
-from .model import COLUMNS, Report, register_format
-
-if TYPE_CHECKING:
-    from .allunits import AllUnitsReport
+from .model import COLUMNS, Report, SectionedReport, register_format
 
 __all__ = ["render_all_html", "render_html"]
 
@@ -213,10 +208,10 @@ def render_html(rep: Report) -> str:
             rows2.append(row)
         body.append(_table(head, rows2))
 
-    ft = follow_table(rep)
+    ft = rep.follow_table()
     if ft is not None:
         body.append(f'<h2 id="follow">{_e(w["follow"])}</h2>')
-        body.append(f"<p>{_e(follow_counts(rep))}</p>")
+        body.append(f"<p>{_e(rep.follow_counts())}</p>")
         body.append(
             _table(
                 list(ft.head),
@@ -262,7 +257,7 @@ def render_html(rep: Report) -> str:
     )
 
 
-def render_all_html(rep: AllUnitsReport) -> str:
+def render_all_html(rep: SectionedReport) -> str:
     """The all-units report as one HTML page: its sections in order."""
     body = [f"<h1>{_e(rep.heading)}</h1>"]
     for sec in rep.sections():
@@ -283,7 +278,7 @@ def render_all_html(rep: AllUnitsReport) -> str:
     )
 
 
-def _write_all(rep: AllUnitsReport, path: Path) -> Path:
+def _write_all(rep: SectionedReport, path: Path) -> Path:
     return write_text(path, render_all_html(rep))
 
 

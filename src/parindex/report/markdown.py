@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .._safe import markdown_text
 from .._write import write_text
-from ._tables import follow_counts, follow_table
-from .model import COLUMNS, Report, register_format
-
-if TYPE_CHECKING:
-    from .allunits import AllUnitsReport
+from .model import COLUMNS, Report, SectionedReport, register_format
 
 __all__ = ["render_all_markdown", "render_markdown"]
 
@@ -186,9 +181,9 @@ def render_markdown(rep: Report) -> str:
         lines += _table(head, rows)
         lines.append("")
 
-    ft = follow_table(rep)
+    ft = rep.follow_table()
     if ft is not None:
-        lines += [f"## {w['follow']}", "", markdown_text(follow_counts(rep)), ""]
+        lines += [f"## {w['follow']}", "", markdown_text(rep.follow_counts()), ""]
         lines += _table(ft.head, [list(r) for r in ft.rows])
         lines.append("")
 
@@ -225,7 +220,7 @@ def render_markdown(rep: Report) -> str:
     return "\n".join(lines)
 
 
-def render_all_markdown(rep: AllUnitsReport) -> str:
+def render_all_markdown(rep: SectionedReport) -> str:
     """The all-units report as Markdown: its sections in order."""
     lines = [f"# {markdown_text(rep.heading)}", ""]
     for sec in rep.sections():
@@ -239,7 +234,7 @@ def render_all_markdown(rep: AllUnitsReport) -> str:
     return "\n".join(lines)
 
 
-def _write_all(rep: AllUnitsReport, path: Path) -> Path:
+def _write_all(rep: SectionedReport, path: Path) -> Path:
     return write_text(path, render_all_markdown(rep))
 
 

@@ -8,30 +8,34 @@ registers itself in :data:`FORMATS` when :mod:`parindex.report` is imported, and
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 import attrs
 
 from .._text import present
 from .._write import write_text as write_file_text
 from ..analysis.compare import PeriodComparison, StageComparison
-from ..analysis.followup import FollowUpRow
+from ..analysis.followup import STATUS_NAMES, FollowUpRow
 from ..analysis.gaps import GapReport
 from ..analysis.rank import Ranking
 from ..card import NodeResult, ScoreCard
 from ..errors import ParIndexError
 from ..explain import carried_text, missing_text
-from .header import DocumentHeader
 
 __all__ = [
     "COLUMNS",
     "FORMATS",
     "WORDS",
+    "DocumentHeader",
     "Format",
     "Report",
+    "Section",
+    "SectionedReport",
+    "Table",
     "find_format",
     "register_format",
 ]
@@ -189,6 +193,68 @@ WORDS: Mapping[str, Mapping[str, str]] = {
 }
 
 
+class Table(NamedTuple):
+    """A table as shown: its header, its rows, and which columns hold figures (right-aligned)."""
+
+    head: tuple[str, ...]
+    rows: Sequence[tuple[str, ...]]
+    numeric: frozenset[int]
+
+
+@attrs.frozen
+class Section:
+    """A heading (``level`` 1, 2 or 3) followed by a table, a line of text, or nothing."""
+
+    level: int
+    title: str
+    table: Table | None = None
+    text: str = ""
+
+
+class SectionedReport(Protocol):
+    """A report made of :class:`Section` s (the all-units report), as its renderers read it."""
+
+    @property
+    def lang(self) -> str: ...
+    @property
+    def heading(self) -> str: ...
+    @property
+    def words(self) -> Mapping[str, str]: ...
+    @property
+    def header(self) -> DocumentHeader | None: ...
+    def sections(self) -> list[Section]: ...
+
+
+@attrs.frozen
+class DocumentHeader:
+    """The fields around the body of an administrative report; empty fields print as "…"."""
+
+    authority: str = ""
+    body: str = "SỞ NỘI VỤ"
+    number: str = ""
+    symbol: str = "BC-SNV"
+    place: str = ""
+    date: dt.date | None = None
+    subject: str = ""
+    recipients: tuple[str, ...] = ()
+    signer_title: str = "GIÁM ĐỐC"
+    signer_name: str = ""
+    copies_to: tuple[str, ...] = ("Như trên", "Lưu: VT")
+
+    def number_line(self) -> str:
+        """``Số: 125/BC-SNV`` (``Số: …/BC-SNV`` when the number is given at issue)."""
+        return f"Số: {self.number or '…'}/{self.symbol}"
+
+    def date_line(self, today: dt.date | None = None) -> str:
+        """``Mẫu, ngày 05 tháng 01 năm 2026``: place and date as written under the motto."""
+        d = self.date or today or dt.date.today()
+        # days below 10 and the months 1 and 2 take a leading zero (the decree's date rule)
+        day = f"{d.day:02d}"
+        month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+        text = f"ngày {day} tháng {month} năm {d.year}"
+        return f"{self.place}, {text}" if self.place else text.capitalize()
+
+
 @attrs.frozen
 class Report:
     """Everything the quarterly lost-points report shows, computed once; renderers only read."""
@@ -292,6 +358,50 @@ class Report:
                 }
             )
         return out
+
+    def follow_counts(self) -> str:
+        """ "Đến hạn trong quý: 1; hoàn thành: 1; quá hạn: 1"."""
+        rows = self.follow_up or ()
+        return self.words["follow_counts"].format(
+            due=sum(r.due_this_quarter for r in rows),
+            done=sum(r.done for r in rows),
+            late=sum(r.late_days is not None for r in rows),
+        )
+
+    def follow_table(self) -> Table | None:
+        """The remedies followed, late ones first: task, unit, deadline, status, how late or due,
+        points lost now and before, whether the points recovered."""
+        if not self.follow_up:
+            return None
+        cols, w, n = COLUMNS[self.lang], self.words, self.num
+        rmap = self.gaps.responsibilities
+        rows = []
+        for r in self.follow_up:
+            it = r.item
+            if r.late_days is not None:
+                state = w["late"].format(days=r.late_days)
+            elif r.due_this_quarter and not r.done:
+                state = w["due"]
+            else:
+                state = "—"
+            recovered = {True: w["yes"], None: w["partly"], False: w["no"]}[r.recovered]
+            rows.append(
+                (
+                    it.code,
+                    it.task,
+                    rmap.unit_name(it.unit) if rmap is not None else it.unit,
+                    it.deadline.strftime("%d/%m/%Y"),
+                    STATUS_NAMES[it.status][self.lang],
+                    state,
+                    n(r.lost),
+                    n(r.previous_lost),
+                    recovered,
+                )
+            )
+        head = (cols[0], w["task"], cols[8], w["deadline"], w["status"], w["state"])
+        return Table(
+            (*head, w["lost_col"], w["lost_prev"], w["recovered"]), rows, frozenset({6, 7})
+        )
 
     # -- output -------------------------------------------------------------------------------
     def to_markdown(self) -> str:

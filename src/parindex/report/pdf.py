@@ -12,16 +12,11 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .._write import write_file
 from ..errors import MissingExtraError, OutputError
 from .docx import write_all_docx, write_docx
-from .header import DocumentHeader
-from .model import Report, register_format
-
-if TYPE_CHECKING:
-    from .allunits import AllUnitsReport
+from .model import DocumentHeader, Report, SectionedReport, register_format
 
 __all__ = ["PDF_PACKAGE", "find_office", "write_all_pdf", "write_pdf"]
 
@@ -48,7 +43,7 @@ def write_pdf(
 
 
 def write_all_pdf(
-    rep: AllUnitsReport, path: str | os.PathLike[str], header: DocumentHeader | None = None
+    rep: SectionedReport, path: str | os.PathLike[str], header: DocumentHeader | None = None
 ) -> Path:
     """Write the all-units report as PDF: its Word document converted by LibreOffice."""
     return _convert(path, lambda docx_path: write_all_docx(rep, docx_path, header))

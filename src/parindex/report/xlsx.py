@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._safe import append_row
 from .._write import write_file
 from ..errors import MissingExtraError
-from ._tables import follow_counts, follow_table
-from .model import COLUMNS, Report, register_format
+from .model import COLUMNS, Report, SectionedReport, register_format
 
-if TYPE_CHECKING:
-    from .allunits import AllUnitsReport
-
-__all__ = ["FOLLOW_SHEET", "SHEETS", "write_all_xlsx", "write_xlsx"]
+__all__ = ["FOLLOW_SHEET", "SHEETS", "print_ready", "write_all_xlsx", "write_xlsx"]
 
 FOLLOW_SHEET = {"vi": "Kết quả khắc phục", "en": "Remedies followed"}
 
@@ -91,6 +87,7 @@ def write_xlsx(rep: Report, path: str | os.PathLike[str]) -> Path:
         ws.cell(header_row, c).font = Font(bold=True)
     _widths(ws, [8, 50, 10, 10, 10, 10, 10, 60, 40, 60])
     ws.freeze_panes = ws.cell(header_row + 1, 1)
+    print_ready(ws, header_row)
 
     ws2 = wb.create_sheet(names[1])
     head2 = ["#", cols[0], cols[1], cols[2], cols[5], w["lost_col"], cols[7], cols[8], cols[9]]
@@ -112,6 +109,7 @@ def write_xlsx(rep: Report, path: str | os.PathLike[str]) -> Path:
         )
     _numbers(ws2, 4, 6, numfmt)
     _widths(ws2, [5, 8, 50, 10, 10, 10, 60, 40, 60])
+    print_ready(ws2, 1)
 
     ws3 = wb.create_sheet(names[2])
     append_row(ws3, [w["unit_col"], w["lead_lost"], w["items"], w["coop_lost"], w["items"]])
@@ -129,10 +127,11 @@ def write_xlsx(rep: Report, path: str | os.PathLike[str]) -> Path:
     _numbers(ws3, 2, 2, numfmt)
     _numbers(ws3, 4, 4, numfmt)
     _widths(ws3, [40, 16, 30, 16, 30])
-    ft = follow_table(rep)
+    print_ready(ws3, 1)
+    ft = rep.follow_table()
     if ft is not None:
         ws4 = wb.create_sheet(FOLLOW_SHEET[rep.lang])
-        append_row(ws4, [follow_counts(rep)])
+        append_row(ws4, [rep.follow_counts()])
         append_row(ws4, list(ft.head))
         for fr, shown in zip(rep.follow_up or (), ft.rows, strict=True):
             append_row(ws4, [*shown[:6], fr.lost, fr.previous_lost, shown[8]])
@@ -141,7 +140,38 @@ def write_xlsx(rep: Report, path: str | os.PathLike[str]) -> Path:
                 if isinstance(cell.value, float | int):
                     cell.number_format = numfmt
         _widths(ws4, [8, 50, 30, 12, 16, 20, 12, 12, 14])
+        print_ready(ws4, 2)
     return write_file(path, wb.save)
+
+
+def print_ready(ws: Any, header_row: int) -> None:
+    """Lay a sheet out for print: A4 landscape, one page wide, the header row (when
+    ``header_row`` > 0) repeated on every page, text wrapped at the top of its cell, thin borders
+    around the table below the header row's first line."""
+    from openpyxl.styles import Alignment, Border, Side
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    if header_row > 0:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    first = max(header_row, 1)
+    for row in ws.iter_rows(min_row=first):
+        for cell in row:
+            if cell.value is None and header_row == 0:
+                continue
+            old = cell.alignment
+            cell.alignment = Alignment(
+                horizontal=old.horizontal, vertical="top", wrap_text=True, indent=old.indent
+            )
+            if header_row > 0 and cell.column <= ws.max_column:
+                cell.border = border
 
 
 def _numbers(ws: Any, lo: int, hi: int, fmt: str) -> None:
@@ -158,7 +188,7 @@ def _widths(ws: Any, widths: list[int]) -> None:
         ws.column_dimensions[get_column_letter(i)].width = wdt
 
 
-def write_all_xlsx(rep: AllUnitsReport, path: str | os.PathLike[str]) -> Path:
+def write_all_xlsx(rep: SectionedReport, path: str | os.PathLike[str]) -> Path:
     """Write the all-units report: one sheet per province-wide section, then every unit's
     sections one under the other on the last sheet. Figures are stored as numbers at the
     precision shown (two decimals), not as text."""
@@ -199,6 +229,8 @@ def write_all_xlsx(rep: AllUnitsReport, path: str | os.PathLike[str]) -> Path:
                 if isinstance(cell.value, float):
                     cell.number_format = "0.00"
         _widths(ws, [30, 40, 14, 14, 14, 40, 14, 14])
+    for sheet in wb.worksheets:
+        print_ready(sheet, 0)
     return write_file(path, wb.save)
 
 
