@@ -68,3 +68,14 @@ def test_libreoffice_prints_it_landscape_one_page_wide(workbook: Path, tmp_path:
     assert "841" in size.split("x")[0]  # landscape: 841.89 x 595.276 pts
     pages = int(next(ln for ln in info.splitlines() if ln.startswith("Pages:")).split()[1])
     assert pages <= 6  # was 14 portrait pages with the columns split (issue 17)
+
+
+def test_html_has_a_print_layout() -> None:
+    m = parindex.load_file(EX / "example-province-scheme-2025.yaml")
+    card = parindex.score(
+        m, parindex.read_assessments(EX / "example-province-assessments-2025-q3.yaml")[0]
+    )
+    page = build_report(card).to_html()
+    assert "@page{size:A4 landscape" in page
+    assert "figure,svg,tr,h2,h3{break-inside:avoid" in page
+    assert "thead{display:table-header-group}" in page

@@ -24,6 +24,10 @@ tr.d1 td{font-weight:bold;background:#f8f9fa}
 .note{color:#555;font-size:12px}
 .flag{color:#c92a2a;font-weight:bold}
 tr.late td{color:#c92a2a}
+@page{size:A4 landscape;margin:15mm}
+@media print{body{margin:0;max-width:none}thead{display:table-header-group}
+figure,svg,tr,h2,h3{break-inside:avoid;page-break-inside:avoid}
+h2,h3{break-after:avoid;page-break-after:avoid}}
 """
 
 
