@@ -93,6 +93,12 @@ MESSAGES: dict[str, Template] = {
         "{feature} needs the optional package {package!r}; install it with: "
         "pip install 'parindex[{extra}]'",
     ),
+    "missing-program": Template(
+        "{feature} cần chương trình {program}; hãy cài gói {package} của hệ điều hành "
+        "(ví dụ: apt-get install {package})",
+        "{feature} needs the program {program}; install the system package {package} "
+        "(e.g. apt-get install {package})",
+    ),
     "invalid-card": Template("Phiếu điểm không hợp lệ", "The score card is not valid"),
     # -- the messages officers see most -----------------------------------------------------------
     "missing-input": Template(
@@ -563,3 +569,11 @@ class MissingExtraError(ParIndexError, ImportError):
     @classmethod
     def for_extra(cls, package: str, extra: str, feature: str) -> MissingExtraError:
         return cls(params={"package": package, "extra": extra, "feature": feature})
+
+    @classmethod
+    def for_program(cls, program: str, package: str, feature: str) -> MissingExtraError:
+        """A program of the system (not a Python package) is needed, e.g. LibreOffice."""
+        return cls(
+            error_code="missing-program",
+            params={"program": program, "package": package, "feature": feature},
+        )

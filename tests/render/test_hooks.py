@@ -117,12 +117,12 @@ def test_change_series_without_a_value() -> None:
 def test_report_formats_are_registered_once(
     cards: list[parindex.ScoreCard], tmp_path: Path
 ) -> None:
-    assert set(FORMATS) == {"md", "markdown", "html", "htm", "xlsx"}
+    assert set(FORMATS) == {"md", "markdown", "html", "htm", "xlsx", "docx", "pdf"}
     rep = build_report(cards[0])
     assert rep.write(tmp_path / "r.markdown").read_text(encoding="utf-8") == rep.to_markdown()
     assert rep.write(tmp_path / "r", format="htm").read_text(encoding="utf-8") == rep.to_html()
     with pytest.raises(parindex.ParIndexError, match="unknown report format"):
-        rep.write(tmp_path / "r.pdf")
+        rep.write(tmp_path / "r.odt")  # .pdf is a format since the Word report
 
 
 def test_responsibility_renders_a_mapping_of_fields() -> None:

@@ -130,6 +130,7 @@ def test_report_renderers_import_only_the_model() -> None:
             "parindex.report.model",
             "parindex.report.model.COLUMNS",
             "parindex.report.model.Report",
+            "parindex.report.model.SectionedReport",
             "parindex.report.model.register_format",
         }, name
     model = [m for _, m in imports(PKG / "report" / "model.py")]

@@ -87,7 +87,7 @@ def test_write_refuses_a_suffix_that_names_another_format(tmp_path: Path) -> Non
     with pytest.raises(ParIndexError, match="suffix"):
         rep.write(tmp_path / "q3.html", "md")
     with pytest.raises(ParIndexError, match="unknown report format"):
-        rep.write(tmp_path / "q3.pdf")
+        rep.write(tmp_path / "q3.odt")  # .pdf is a format since the Word report
     assert not list(tmp_path.iterdir())
     assert rep.write(tmp_path / "q3.htm").read_text(encoding="utf-8").lstrip().startswith("<")
 
@@ -133,9 +133,9 @@ def test_report_refuses_a_contradicting_suffix(
     args = ["report", "vn-moha/province/2022", q, "--missing", "zero"]
     assert main([*args, "--format", "html", "-o", str(bad)]) != 0
     assert "does not match the file's suffix .md" in capsys.readouterr().err
-    assert main([*args, "-o", str(tmp_path / "q3.pdf")]) != 0
+    assert main([*args, "-o", str(tmp_path / "q3.odt")]) != 0  # .pdf is a format now
     assert "unknown report file suffix" in capsys.readouterr().err
-    assert not bad.exists() and not (tmp_path / "q3.pdf").exists()
+    assert not bad.exists() and not (tmp_path / "q3.odt").exists()
 
 
 def test_several_previous_files_refuse_a_unit_given_twice(

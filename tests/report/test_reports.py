@@ -235,7 +235,7 @@ def test_english_html_and_missing_extra(
     with pytest.raises(parindex.MissingExtraError, match=r"pip install 'parindex\[xlsx\]'"):
         report.to_xlsx(tmp_path / "r.xlsx")
     with pytest.raises(parindex.ParIndexError, match="unknown report format"):
-        report.write(tmp_path / "r.pdf")
+        report.write(tmp_path / "r.odt")  # .pdf is a format since the Word report
 
 
 def test_department_cards_with_bonus_penalty_and_not_applicable(tmp_path: Path) -> None:

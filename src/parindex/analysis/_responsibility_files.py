@@ -7,6 +7,7 @@ from them. (They stay in the analysis layer: the public loaders live in
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import string
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from .._text import nfc_strip
 from ..errors import MethodologyError, ResponsibilityError
 from ..methodology.model import Label, Methodology
 from ..methodology.yamlio import load_yaml
+from .followup import Status, parse_deadline, parse_status
 
 __all__ = [
     "PLACEHOLDERS",
@@ -55,6 +57,27 @@ class Entry(NamedTuple):
     remedies: tuple[Label, ...]
     line: int | None
     row: int | None
+    task: str | None = None
+    deadline: dt.date | None = None
+    status: Status = "todo"
+
+
+def _task(
+    item: Mapping[str, Any], *, file: str, line: int | None, row: int | None, code: str
+) -> tuple[str | None, dt.date | None, Status]:
+    """The follow-up fields of an item (``task``, ``deadline``, ``status``): a task needs a
+    deadline, and a deadline or status needs a task."""
+    task = str(item.get("task") or "").strip() or None
+    raw_deadline, raw_status = item.get("deadline"), item.get("status")
+    where: dict[str, Any] = {"file": file, "line": line, "row": row, "code": code}
+    if task is None:
+        if raw_deadline or raw_status:
+            raise ResponsibilityError("a deadline or status needs a task", **where)
+        return None, None, "todo"
+    if not raw_deadline:
+        raise ResponsibilityError("a task needs a deadline (YYYY-MM-DD)", **where)
+    status = parse_status(raw_status, **where) if raw_status else "todo"
+    return nfc_strip(task), parse_deadline(raw_deadline, **where), status
 
 
 def _units_field(
@@ -197,10 +220,20 @@ def _read_yaml(text: str, file: str) -> tuple[str, str | None, dict[str, Entry]]
             raise ResponsibilityError(
                 "an item is a mapping with code, lead, cooperating, remedies", file=file, line=line
             )
-        extra = sorted(set(item) - {"code", "lead", "cooperating", "remedies", "note"})
+        item_keys = {
+            "code",
+            "lead",
+            "cooperating",
+            "remedies",
+            "note",
+            "task",
+            "deadline",
+            "status",
+        }
+        extra = sorted(set(item) - item_keys)
         if extra:
             raise ResponsibilityError(
-                "unknown key in an item; allowed: code, lead, cooperating, remedies, note",
+                f"unknown key in an item; allowed: {', '.join(sorted(item_keys))}",
                 file=file,
                 line=line,
                 value=extra[0],
@@ -217,7 +250,8 @@ def _read_yaml(text: str, file: str) -> tuple[str, str | None, dict[str, Entry]]
         if not isinstance(rem_raw, list):
             rem_raw = [rem_raw]
         remedies = tuple(_remedy(x, file=file, line=line, row=None, code=code) for x in rem_raw)
-        _add(items, Entry(code, lead, coop, remedies, line, None), file=file)
+        follow = _task(item, file=file, line=line, row=None, code=code)
+        _add(items, Entry(code, lead, coop, remedies, line, None, *follow), file=file)
     prov = data.get("province")
     return meth, (str(prov) if prov is not None else None), items
 
@@ -235,6 +269,7 @@ def _read_csv(
             value=fields,
         )
     known = {"code", "lead", "cooperating", "remedy_vi", "remedy_en", "methodology", "province"}
+    known |= {"task", "deadline", "status"}
     unknown = [f for f in fields if f not in known]
     if unknown:
         raise ResponsibilityError(
@@ -283,7 +318,8 @@ def _read_csv(
             )
             for j, v in enumerate(vis)
         )
-        _add(items, Entry(code, lead, coop, remedies, None, i), file=file)
+        follow = _task(row, file=file, line=None, row=i, code=code)
+        _add(items, Entry(code, lead, coop, remedies, None, i, *follow), file=file)
     if meth is None:
         raise ResponsibilityError(
             "name the methodology: a 'methodology' column, or methodology=... when reading",

@@ -33,6 +33,7 @@ The cascade file links a province criterion to the related items of the units' o
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,7 @@ from ._responsibility_files import (
     read_cascade,
     read_responsibilities,
 )
+from .followup import FollowUp, Status
 
 if TYPE_CHECKING:
     from ..units import UnitList
@@ -105,6 +107,17 @@ class Responsibility:
     remedies: tuple[Label, ...] = ()
     line: int | None = None
     row: int | None = None
+    #: the remedy to follow (its responsible unit is the lead), its deadline and status
+    task: str | None = None
+    deadline: dt.date | None = None
+    status: Status = "todo"
+
+    def follow_up(self) -> FollowUp | None:
+        """The task of this entry to follow to its deadline, if it has one."""
+        if self.task is None or self.deadline is None:
+            return None
+        unit = self.lead[0] if self.lead else ""
+        return FollowUp(self.code, self.task, unit, self.deadline, self.status, self.line, self.row)
 
     def render(
         self,
@@ -143,6 +156,10 @@ class ResponsibilityMap:
     province: str | None = None
     source: str = ""
     units: UnitList | None = attrs.field(default=None, eq=False, repr=False)
+
+    def follow_ups(self) -> tuple[FollowUp, ...]:
+        """The tasks the map follows to their deadlines (items with ``task`` and ``deadline``)."""
+        return tuple(f for r in self.items.values() if (f := r.follow_up()) is not None)
 
     def unit_name(self, unit_id: str) -> str:
         if self.units is not None and unit_id in self.units:
@@ -263,6 +280,15 @@ class ResponsibilityMap:
                     "lead": list(r.lead),
                     "cooperating": list(r.cooperating),
                     "remedies": [x.to_dict() for x in r.remedies],
+                    **(
+                        {
+                            "task": r.task,
+                            "deadline": r.deadline.isoformat() if r.deadline else None,
+                            "status": r.status,
+                        }
+                        if r.task is not None
+                        else {}
+                    ),
                 }
                 for r in self.items.values()
             ],

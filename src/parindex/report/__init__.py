@@ -1,9 +1,11 @@
 """Reports: the quarterly lost-points report as Markdown, a self-contained HTML page (inline SVG
-charts) and XLSX (optional extra ``xlsx``).
+charts), XLSX (optional extra ``xlsx``), a Word document in the administrative format (optional
+extra ``docx``) and PDF (that document converted by LibreOffice).
 
     from parindex.report import build_report
     rep = build_report(card, responsibilities=rmap, previous=last_quarter, peers=cards)
     rep.write("bao-cao.html"); rep.write("bao-cao.md"); rep.write("bao-cao.xlsx")
+    rep.write("bao-cao.docx"); rep.write("bao-cao.pdf")
 
 :mod:`~parindex.report.model` holds the content (:class:`Report`, :data:`COLUMNS`),
 :mod:`~parindex.report.build` computes it, and the renderers :mod:`~parindex.report.markdown`,
@@ -11,8 +13,18 @@ charts) and XLSX (optional extra ``xlsx``).
 registers them as the report's formats.
 """
 
-from . import html, markdown, xlsx  # noqa: F401  (importing them registers the formats)
+from . import docx, html, markdown, pdf, xlsx  # noqa: F401  (importing them registers the formats)
+from .allunits import AllUnitsReport, build_all_units
 from .build import build_report
-from .model import COLUMNS, Report
+from .header import load_header
+from .model import COLUMNS, DocumentHeader, Report
 
-__all__ = ["COLUMNS", "Report", "build_report"]
+__all__ = [
+    "COLUMNS",
+    "AllUnitsReport",
+    "DocumentHeader",
+    "Report",
+    "build_all_units",
+    "build_report",
+    "load_header",
+]

@@ -3,12 +3,15 @@ no external resources)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .._safe import html_text
+from .._write import write_text
 from ..render.rows import change_rows
 from ..render.svg import bar_chart, change_chart, pareto_chart
-from .model import COLUMNS, Report, register_format
+from .model import COLUMNS, Report, SectionedReport, register_format
 
-__all__ = ["render_html"]
+__all__ = ["render_all_html", "render_html"]
 
 _CSS = """
 body{font-family:sans-serif;margin:24px;color:#222;max-width:1200px}
@@ -20,6 +23,11 @@ tr.d1 td{font-weight:bold;background:#f8f9fa}
 .charts{display:flex;flex-wrap:wrap;gap:24px}
 .note{color:#555;font-size:12px}
 .flag{color:#c92a2a;font-weight:bold}
+tr.late td{color:#c92a2a}
+@page{size:A4 landscape;margin:15mm}
+@media print{body{margin:0;max-width:none}thead{display:table-header-group}
+figure,svg,tr,h2,h3{break-inside:avoid;page-break-inside:avoid}
+h2,h3{break-after:avoid;page-break-after:avoid}}
 """
 
 
@@ -204,6 +212,18 @@ def render_html(rep: Report) -> str:
             rows2.append(row)
         body.append(_table(head, rows2))
 
+    ft = rep.follow_table()
+    if ft is not None:
+        body.append(f'<h2 id="follow">{_e(w["follow"])}</h2>')
+        body.append(f"<p>{_e(rep.follow_counts())}</p>")
+        body.append(
+            _table(
+                list(ft.head),
+                [[(c, j in ft.numeric) for j, c in enumerate(r)] for r in ft.rows],
+                ["late" if r.late_days is not None else "" for r in rep.follow_up or ()],
+            )
+        )
+
     body.append(f'<h2 id="missing">{_e(w["missing"])}</h2><ul>')
     body.append(
         f"<li>{_e(w['no_input'])}: {_e(', '.join(x.code for x in rep.gaps.missing_input) or w['none'])}</li>"
@@ -241,4 +261,29 @@ def render_html(rep: Report) -> str:
     )
 
 
-register_format(("html", "htm"), text=render_html)
+def render_all_html(rep: SectionedReport) -> str:
+    """The all-units report as one HTML page: its sections in order."""
+    body = [f"<h1>{_e(rep.heading)}</h1>"]
+    for sec in rep.sections():
+        tag = f"h{min(sec.level + 1, 4)}"
+        body.append(f"<{tag}>{_e(sec.title)}</{tag}>")
+        if sec.table is not None:
+            t = sec.table
+            rows = [[(c, j in t.numeric) for j, c in enumerate(r)] for r in t.rows]
+            body.append(_table(list(t.head), rows))
+        if sec.text:
+            body.append(f"<p>{_e(sec.text)}</p>")
+    body.append(f'<p class="note">{_e(rep.words["generated"])}</p>')
+    lang = "vi" if rep.lang == "vi" else "en"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{_e(rep.heading)}</title><style>{_CSS}</style></head>"
+        f"<body>{''.join(body)}</body></html>\n"
+    )
+
+
+def _write_all(rep: SectionedReport, path: Path) -> Path:
+    return write_text(path, render_all_html(rep))
+
+
+register_format(("html", "htm"), text=render_html, write_all=_write_all)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from .._safe import markdown_text
-from .model import COLUMNS, Report, register_format
+from pathlib import Path
 
-__all__ = ["render_markdown"]
+from .._safe import markdown_text
+from .._write import write_text
+from .model import COLUMNS, Report, SectionedReport, register_format
+
+__all__ = ["render_all_markdown", "render_markdown"]
 
 
 def _cell(text: str) -> str:
@@ -178,6 +181,12 @@ def render_markdown(rep: Report) -> str:
         lines += _table(head, rows)
         lines.append("")
 
+    ft = rep.follow_table()
+    if ft is not None:
+        lines += [f"## {w['follow']}", "", markdown_text(rep.follow_counts()), ""]
+        lines += _table(ft.head, [list(r) for r in ft.rows])
+        lines.append("")
+
     missing = rep.gaps.missing_input
     noev = rep.gaps.missing_evidence
     lines += [f"## {w['missing']}", ""]
@@ -211,4 +220,22 @@ def render_markdown(rep: Report) -> str:
     return "\n".join(lines)
 
 
-register_format(("md", "markdown"), text=render_markdown)
+def render_all_markdown(rep: SectionedReport) -> str:
+    """The all-units report as Markdown: its sections in order."""
+    lines = [f"# {markdown_text(rep.heading)}", ""]
+    for sec in rep.sections():
+        lines += [f"{'#' * (sec.level + 1)} {markdown_text(sec.title)}", ""]
+        if sec.table is not None:
+            lines += _table(sec.table.head, [list(r) for r in sec.table.rows])
+            lines.append("")
+        if sec.text:
+            lines += [markdown_text(sec.text), ""]
+    lines += [f"*{markdown_text(rep.words['generated'])}*", ""]
+    return "\n".join(lines)
+
+
+def _write_all(rep: SectionedReport, path: Path) -> Path:
+    return write_text(path, render_all_markdown(rep))
+
+
+register_format(("md", "markdown"), text=render_markdown, write_all=_write_all)

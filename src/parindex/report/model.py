@@ -8,23 +8,37 @@ registers itself in :data:`FORMATS` when :mod:`parindex.report` is imported, and
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 import attrs
 
 from .._text import present
 from .._write import write_text as write_file_text
 from ..analysis.compare import PeriodComparison, StageComparison
+from ..analysis.followup import STATUS_NAMES, FollowUpRow
 from ..analysis.gaps import GapReport
 from ..analysis.rank import Ranking
 from ..card import NodeResult, ScoreCard
 from ..errors import ParIndexError
 from ..explain import carried_text, missing_text
 
-__all__ = ["COLUMNS", "FORMATS", "WORDS", "Format", "Report", "register_format"]
+__all__ = [
+    "COLUMNS",
+    "FORMATS",
+    "WORDS",
+    "DocumentHeader",
+    "Format",
+    "Report",
+    "Section",
+    "SectionedReport",
+    "Table",
+    "find_format",
+    "register_format",
+]
 
 #: The columns of the officers' table (STT; lĩnh vực / tiêu chí / tiêu chí thành phần; ...).
 COLUMNS: Mapping[str, tuple[str, ...]] = {
@@ -101,6 +115,19 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "lead_lost": "Điểm mất (chủ trì)",
         "coop_lost": "Điểm mất (phối hợp)",
         "items": "Tiêu chí",
+        "follow": "Kết quả khắc phục",
+        "task": "Nhiệm vụ",
+        "deadline": "Thời hạn",
+        "status": "Trạng thái",
+        "state": "Tình hình",
+        "late": "quá hạn {days} ngày",
+        "due": "đến hạn trong quý",
+        "lost_prev": "Điểm mất kỳ trước",
+        "recovered": "Đã phục hồi điểm",
+        "yes": "có",
+        "partly": "một phần",
+        "no": "chưa",
+        "follow_counts": "Đến hạn trong quý: {due}; hoàn thành: {done}; quá hạn: {late}",
         "generated": "Tạo bởi parindex; số liệu chính xác, chỉ làm tròn khi hiển thị (2 chữ số).",
     },
     "en": {
@@ -148,9 +175,84 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "lead_lost": "Lost (lead)",
         "coop_lost": "Lost (cooperating)",
         "items": "Items",
+        "follow": "Remedies followed",
+        "task": "Task",
+        "deadline": "Deadline",
+        "status": "Status",
+        "state": "State",
+        "late": "{days} days late",
+        "due": "due this quarter",
+        "lost_prev": "Lost before",
+        "recovered": "Points recovered",
+        "yes": "yes",
+        "partly": "partly",
+        "no": "no",
+        "follow_counts": "Due this quarter: {due}; done: {done}; late: {late}",
         "generated": "Made by parindex; exact figures, rounded only for display (2 decimals).",
     },
 }
+
+
+class Table(NamedTuple):
+    """A table as shown: its header, its rows, and which columns hold figures (right-aligned)."""
+
+    head: tuple[str, ...]
+    rows: Sequence[tuple[str, ...]]
+    numeric: frozenset[int]
+
+
+@attrs.frozen
+class Section:
+    """A heading (``level`` 1, 2 or 3) followed by a table, a line of text, or nothing."""
+
+    level: int
+    title: str
+    table: Table | None = None
+    text: str = ""
+
+
+class SectionedReport(Protocol):
+    """A report made of :class:`Section` s (the all-units report), as its renderers read it."""
+
+    @property
+    def lang(self) -> str: ...
+    @property
+    def heading(self) -> str: ...
+    @property
+    def words(self) -> Mapping[str, str]: ...
+    @property
+    def header(self) -> DocumentHeader | None: ...
+    def sections(self) -> list[Section]: ...
+
+
+@attrs.frozen
+class DocumentHeader:
+    """The fields around the body of an administrative report; empty fields print as "…"."""
+
+    authority: str = ""
+    body: str = "SỞ NỘI VỤ"
+    number: str = ""
+    symbol: str = "BC-SNV"
+    place: str = ""
+    date: dt.date | None = None
+    subject: str = ""
+    recipients: tuple[str, ...] = ()
+    signer_title: str = "GIÁM ĐỐC"
+    signer_name: str = ""
+    copies_to: tuple[str, ...] = ("Như trên", "Lưu: VT")
+
+    def number_line(self) -> str:
+        """``Số: 125/BC-SNV`` (``Số: …/BC-SNV`` when the number is given at issue)."""
+        return f"Số: {self.number or '…'}/{self.symbol}"
+
+    def date_line(self, today: dt.date | None = None) -> str:
+        """``Mẫu, ngày 05 tháng 01 năm 2026``: place and date as written under the motto."""
+        d = self.date or today or dt.date.today()
+        # days below 10 and the months 1 and 2 take a leading zero (the decree's date rule)
+        day = f"{d.day:02d}"
+        month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+        text = f"ngày {day} tháng {month} năm {d.year}"
+        return f"{self.place}, {text}" if self.place else text.capitalize()
 
 
 @attrs.frozen
@@ -165,6 +267,10 @@ class Report:
     title: str | None = None
     previous: PeriodComparison | None = None
     ranking: Ranking | None = None
+    #: The administrative header and closing of the Word and PDF reports.
+    header: DocumentHeader | None = None
+    #: The remedies followed to their deadlines ("Kết quả khắc phục"), late ones first.
+    follow_up: tuple[FollowUpRow, ...] | None = None
 
     @property
     def words(self) -> Mapping[str, str]:
@@ -253,6 +359,50 @@ class Report:
             )
         return out
 
+    def follow_counts(self) -> str:
+        """ "Đến hạn trong quý: 1; hoàn thành: 1; quá hạn: 1"."""
+        rows = self.follow_up or ()
+        return self.words["follow_counts"].format(
+            due=sum(r.due_this_quarter for r in rows),
+            done=sum(r.done for r in rows),
+            late=sum(r.late_days is not None for r in rows),
+        )
+
+    def follow_table(self) -> Table | None:
+        """The remedies followed, late ones first: task, unit, deadline, status, how late or due,
+        points lost now and before, whether the points recovered."""
+        if not self.follow_up:
+            return None
+        cols, w, n = COLUMNS[self.lang], self.words, self.num
+        rmap = self.gaps.responsibilities
+        rows = []
+        for r in self.follow_up:
+            it = r.item
+            if r.late_days is not None:
+                state = w["late"].format(days=r.late_days)
+            elif r.due_this_quarter and not r.done:
+                state = w["due"]
+            else:
+                state = "—"
+            recovered = {True: w["yes"], None: w["partly"], False: w["no"]}[r.recovered]
+            rows.append(
+                (
+                    it.code,
+                    it.task,
+                    rmap.unit_name(it.unit) if rmap is not None else it.unit,
+                    it.deadline.strftime("%d/%m/%Y"),
+                    STATUS_NAMES[it.status][self.lang],
+                    state,
+                    n(r.lost),
+                    n(r.previous_lost),
+                    recovered,
+                )
+            )
+        head = (cols[0], w["task"], cols[8], w["deadline"], w["status"], w["state"])
+        return Table(
+            (*head, w["lost_col"], w["lost_prev"], w["recovered"]), rows, frozenset({6, 7})
+        )
+
     # -- output -------------------------------------------------------------------------------
     def to_markdown(self) -> str:
         return _text(self, "md")
@@ -265,22 +415,11 @@ class Report:
 
     def write(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
         """Write the report; the format comes from the file's suffix (``.md``, ``.html``,
-        ``.xlsx``), or from ``format`` for a file without one. An unknown suffix, or one that
+        ``.xlsx``, ``.docx``, ``.pdf``), or from ``format`` for a file without one. An unknown suffix, or one that
         names another format than ``format``, is refused: no file is ever written in another
         format than its name says."""
         p = Path(path)
-        suffix = p.suffix.lstrip(".").lower()
-        if format is None:
-            return _format(suffix, p).write(self, p)
-        fmt = _format(format.lower(), p)
-        if suffix and FORMATS.get(suffix) is not fmt:
-            raise ParIndexError(
-                f"the file's suffix .{suffix} does not name the {format} format; "
-                "name the file after its format, or leave --format out",
-                file=str(p),
-                value=format,
-            )
-        return fmt.write(self, p)
+        return find_format(p, format).write(self, p)
 
 
 @attrs.frozen
@@ -291,6 +430,8 @@ class Format:
     names: tuple[str, ...]
     write: Callable[[Report, Path], Path]
     text: Callable[[Report], str] | None = None
+    #: how the all-units report (:class:`~parindex.report.allunits.AllUnitsReport`) is written
+    write_all: Callable[[Any, Path], Path] | None = None
 
 
 #: The output formats by name, filled by the renderer modules through :func:`register_format`.
@@ -302,6 +443,7 @@ def register_format(
     *,
     text: Callable[[Report], str] | None = None,
     write: Callable[[Report, Path], Path] | None = None,
+    write_all: Callable[[Any, Path], Path] | None = None,
 ) -> None:
     """Add an output format; a text format is written as UTF-8 unless ``write`` is given."""
     if write is None:
@@ -313,9 +455,27 @@ def register_format(
             return write_file_text(path, render(rep))
 
         write = write_text
-    fmt = Format(names, write, text)
+    fmt = Format(names, write, text, write_all)
     for name in names:
         FORMATS[name] = fmt
+
+
+def find_format(path: Path, format: str | None = None) -> Format:
+    """The format of a report file: from the suffix of ``path``, or ``format`` for a file without
+    one. An unknown suffix, or one that names another format than ``format``, is refused: no
+    file is ever written in another format than its name says."""
+    suffix = path.suffix.lstrip(".").lower()
+    if format is None:
+        return _format(suffix, path)
+    fmt = _format(format.lower(), path)
+    if suffix and FORMATS.get(suffix) is not fmt:
+        raise ParIndexError(
+            f"the file's suffix .{suffix} does not name the {format} format; "
+            "name the file after its format, or leave --format out",
+            file=str(path),
+            value=format,
+        )
+    return fmt
 
 
 def _format(name: str, path: Path | None = None) -> Format:
@@ -323,7 +483,8 @@ def _format(name: str, path: Path | None = None) -> Format:
         return FORMATS[name]
     except KeyError:
         raise ParIndexError(
-            "unknown report format; expected md, html or xlsx",
+            "unknown report format; expected "
+            + ", ".join(sorted({f.names[0] for f in FORMATS.values()})),
             file=None if path is None else str(path),
             value=name,
         ) from None
