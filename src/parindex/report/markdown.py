@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .._safe import markdown_text
 from .._write import write_text
+from ._tables import period_table
 from .model import COLUMNS, Report, SectionedReport, register_format
 
 __all__ = ["render_all_markdown", "render_markdown"]
@@ -151,34 +152,10 @@ def render_markdown(rep: Report) -> str:
         lines.append("")
 
     if rep.previous is not None:
-        pc = rep.previous
         lines += [f"## {w['periods']}", ""]
-        head = [
-            COLUMNS[rep.lang][0],
-            COLUMNS[rep.lang][1],
-            f"{w['before']} ({pc.before.period or '—'})",
-            f"{w['after']} ({pc.after.period or '—'})",
-            w["change"],
-        ]
-        with_places = pc.peers is not None
-        if with_places:
-            head += [f"{w['place']} {w['before'].lower()}", f"{w['place']} {w['after'].lower()}"]
-        rows = []
-        for r in pc.rows:
-            if r.depth > 1:
-                continue
-            ch = r.points_change
-            row = [
-                r.code or "Σ",
-                r.label.text(rep.lang),
-                n(r.previous_points),
-                n(r.points),
-                ("+" if (ch or 0) > 0 else "") + n(ch),
-            ]
-            if with_places:
-                row += [str(r.previous_place or "—"), str(r.place or "—")]
-            rows.append(row)
-        lines += _table(head, rows)
+        table = period_table(rep)  # the one definition of this table (Word uses it too)
+        assert table is not None
+        lines += _table(table.head, [list(r) for r in table.rows])
         lines.append("")
 
     ft = rep.follow_table()
