@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -36,6 +37,7 @@ __all__ = [
     "Exclusions",
     "Factor",
     "Responses",
+    "SeenIds",
     "from_arrays",
     "from_dataframe",
     "iter_csv",
@@ -197,6 +199,42 @@ def _check_items(
     return tuple(items)
 
 
+class SeenIds:
+    """Respondent ids already read, kept as 64-bit keyed hashes: 8 bytes per respondent.
+
+    Ids are compared exactly within a chunk and by their hash (Python's keyed SipHash) across
+    chunks, so memory stays near 8 bytes per respondent instead of the id text. Two different ids
+    share a hash with probability at most n² / 2⁶⁵ for n respondents (below 3 × 10⁻⁸ for a
+    million); such a pair would be reported as a duplicate. Hashes are kept in sorted runs merged
+    as they grow, so adding and looking up a chunk costs O(chunk × log n).
+    """
+
+    def __init__(self) -> None:
+        self.runs: list[npt.NDArray[np.int64]] = []
+
+    @staticmethod
+    def hashes(ids: npt.NDArray[np.str_]) -> npt.NDArray[np.int64]:
+        return np.fromiter(map(hash, ids.tolist()), dtype=np.int64, count=len(ids))
+
+    def __len__(self) -> int:
+        return sum(len(r) for r in self.runs)
+
+    def seen(self, h: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        out = np.zeros(h.shape, dtype=bool)
+        for run in self.runs:
+            pos = np.minimum(np.searchsorted(run, h), len(run) - 1)
+            out |= run[pos] == h
+        return out
+
+    def add(self, h: npt.NDArray[np.int64]) -> None:
+        if not len(h):
+            return
+        self.runs.append(np.sort(h))
+        while len(self.runs) > 1 and len(self.runs[-2]) <= 2 * len(self.runs[-1]):
+            last = self.runs.pop()
+            self.runs[-1] = np.sort(np.concatenate([self.runs[-1], last]), kind="stable")
+
+
 def _bad(
     message: str, *, source: str | None, row: int, column: str | None = None, value: Any = None
 ) -> SurveyError:
@@ -214,7 +252,7 @@ def _finish(
     rows: npt.NDArray[np.int64],
     on_error: OnError,
     source: str | None,
-    seen_ids: set[str] | None = None,
+    seen_ids: SeenIds | None = None,
     excluded: Exclusions | None = None,
 ) -> Responses:
     """Check everything (vectorised) and build the Responses."""
@@ -224,6 +262,7 @@ def _finish(
     exc_answers: dict[str, int] = dict(excluded.answers) if excluded else {}
     exc_resp: dict[str, int] = dict(excluded.respondents) if excluded else {}
     drop = np.zeros(n, dtype=bool)
+    hashes: npt.NDArray[np.int64] | None = None
 
     def respondent_fault(mask: npt.NDArray[np.bool_], reason: str, column: str, vals: Any) -> None:
         if not mask.any():
@@ -271,10 +310,9 @@ def _finish(
             dup_sorted[1:] = (sorted_ids[1:] == sorted_ids[:-1]) & (sorted_ids[1:] != "")
         dup = np.zeros(n, dtype=bool)
         dup[order] = dup_sorted
-        if seen_ids:
-            again = seen_ids.intersection(ids.tolist())  # set operations: O(chunk)
-            if again:
-                dup |= np.isin(ids, np.asarray(sorted(again), dtype=ids.dtype))
+        hashes = SeenIds.hashes(ids) if seen_ids is not None else None
+        if seen_ids is not None and hashes is not None and seen_ids.runs:
+            dup |= seen_ids.seen(hashes) & (ids != "")
         respondent_fault(dup, "duplicate_id", "respondent_id", ids)
     if weight is not None:
         w = np.asarray(weight, dtype=np.float64)
@@ -300,9 +338,10 @@ def _finish(
         attrs_raw = {k: v[keep] for k, v in attrs_raw.items()}
         weight = None if weight is None else np.asarray(weight, dtype=np.float64)[keep]
         ids = None if ids is None else ids[keep]
+        hashes = None if hashes is None else hashes[keep]
         rows = rows[keep]
-    if ids is not None and seen_ids is not None:
-        seen_ids.update(ids.tolist())
+    if hashes is not None and seen_ids is not None:
+        seen_ids.add(hashes)
     return Responses(
         items=items,
         answers=np.asfortranarray(answers),
@@ -487,7 +526,7 @@ def from_arrays(
     ids = None if respondent_id is None else np.asarray(respondent_id).astype(str)
     exc = Exclusions(MappingProxyType({"not_a_code": not_codes} if not_codes else {}))
     return _finish(
-        methodology, items_t, out, unit_a, attrs_raw, w, ids, rows, on_error, None, set(), exc
+        methodology, items_t, out, unit_a, attrs_raw, w, ids, rows, on_error, None, SeenIds(), exc
     )
 
 
@@ -511,11 +550,49 @@ def _parse_weights(
     return out
 
 
+#: Bytes that are not UTF-8, as the decoder's ``surrogateescape`` handler leaves them.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def check_delimiter(delimiter: Any) -> str:
+    """The CSV field separator: one character, not a quote, space or line break."""
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n ':
+        raise SurveyError(
+            "the CSV delimiter must be one character such as ',' or ';' (not a quote, a space "
+            "or a line break)",
+            value=delimiter,
+        )
+    return delimiter
+
+
+def not_utf8(source: str, row: int) -> SurveyError:
+    return SurveyError(
+        "the file is not UTF-8 text; save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8)",
+        file=source,
+        row=row,
+    )
+
+
+def _records(reader: Any, source: str) -> Iterator[list[str]]:
+    """The records of a csv reader, its errors (a field over the size limit) as SurveyError."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise SurveyError(
+                f"the CSV file cannot be read here: {exc}", file=source, row=reader.line_num
+            ) from None
+
+
 def _read_header(reader: Any, source: str) -> list[str]:
     try:
-        header = next(reader)
+        header = next(_records(reader, source))
     except StopIteration:
         raise SurveyError("the responses file is empty", file=source) from None
+    if _NOT_UTF8.search("".join(header)):
+        raise not_utf8(source, 1)
     return [nfc_strip(h.lstrip("\ufeff")) for h in header]
 
 
@@ -540,8 +617,9 @@ def iter_csv(
         raise SurveyError("chunk_rows must be at least 1", value=chunk_rows)
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = read_mapping(mapping)
+    check_delimiter(delimiter)
     try:
-        fh = open(source, encoding="utf-8-sig", newline="")
+        fh = open(source, encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as exc:
         raise SurveyError(f"cannot read the responses file: {exc.strerror}", file=source) from None
     with fh:
@@ -550,12 +628,14 @@ def iter_csv(
         attr_pos, item_pos = _split_columns(header, methodology, attributes, source)
         items = tuple(h for _, h in item_pos)
         width = len(header)
-        seen: set[str] = set()
+        seen = SeenIds()
         row_no = 1
         while True:
             block: list[list[str]] = []
-            for rec in reader:
+            for rec in _records(reader, source):
                 row_no += 1
+                if _NOT_UTF8.search("".join(rec)):
+                    raise not_utf8(source, row_no)
                 if not rec or (len(rec) == 1 and not rec[0].strip()):
                     continue
                 if len(rec) != width:
@@ -583,7 +663,7 @@ def _block_to_responses(
     items: tuple[str, ...],
     on_error: OnError,
     source: str,
-    seen: set[str],
+    seen: SeenIds,
 ) -> Responses:
     cols = list(zip(*block, strict=True))
     rows = np.asarray(cols[-1], dtype=np.int64)
