@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import csv
 import os
-import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -28,6 +27,18 @@ from .._compat import methodology_keyword
 from .._text import nfc_strip
 from ..errors import MissingExtraError, SurveyError
 from ..methodology import yamlio
+from ._check import (
+    BLANK,
+    INVALID,
+    NOT_UTF8,
+    OnError,
+    SeenIds,
+    check_delimiter,
+    not_utf8,
+    parse_weights,
+    records,
+    to_codes,
+)
 from .methodology import SurveyMethodology
 
 __all__ = [
@@ -38,6 +49,9 @@ __all__ = [
     "Factor",
     "Responses",
     "SeenIds",
+    "check_delimiter",
+    "chunk_from_columns",
+    "concat",
     "from_arrays",
     "from_dataframe",
     "iter_csv",
@@ -46,17 +60,10 @@ __all__ = [
     "read_parquet",
 ]
 
-#: Stored code of an empty cell.
-BLANK = -1
-#: Stored code of an answer excluded by ``on_error="skip"`` (outside the item's scale).
-INVALID = -2
 #: The respondent attribute columns a responses file may carry besides the items.
 ATTRIBUTES = ("respondent_id", "unit", "group", "stratum", "psu", "weight")
-OnError = Literal["raise", "skip"]
-#: Texts read as an empty answer: an empty cell, and what pandas ("nan", "None") and R ("NA")
-#: write for a missing value.
-MISSING_TEXTS = ("", "nan", "NaN", "None", "NA")
-
+#: Which CSV reader: pyarrow when installed (``"auto"``), pyarrow, or the standard library.
+Engine = Literal["auto", "arrow", "python"]
 #: Reasons an answer or a respondent is excluded, with their labels.
 REASONS: Mapping[str, str] = MappingProxyType(
     {
@@ -199,42 +206,6 @@ def _check_items(
     return tuple(items)
 
 
-class SeenIds:
-    """Respondent ids already read, kept as 64-bit keyed hashes: 8 bytes per respondent.
-
-    Ids are compared exactly within a chunk and by their hash (Python's keyed SipHash) across
-    chunks, so memory stays near 8 bytes per respondent instead of the id text. Two different ids
-    share a hash with probability at most n² / 2⁶⁵ for n respondents (below 3 × 10⁻⁸ for a
-    million); such a pair would be reported as a duplicate. Hashes are kept in sorted runs merged
-    as they grow, so adding and looking up a chunk costs O(chunk × log n).
-    """
-
-    def __init__(self) -> None:
-        self.runs: list[npt.NDArray[np.int64]] = []
-
-    @staticmethod
-    def hashes(ids: npt.NDArray[np.str_]) -> npt.NDArray[np.int64]:
-        return np.fromiter(map(hash, ids.tolist()), dtype=np.int64, count=len(ids))
-
-    def __len__(self) -> int:
-        return sum(len(r) for r in self.runs)
-
-    def seen(self, h: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-        out = np.zeros(h.shape, dtype=bool)
-        for run in self.runs:
-            pos = np.minimum(np.searchsorted(run, h), len(run) - 1)
-            out |= run[pos] == h
-        return out
-
-    def add(self, h: npt.NDArray[np.int64]) -> None:
-        if not len(h):
-            return
-        self.runs.append(np.sort(h))
-        while len(self.runs) > 1 and len(self.runs[-2]) <= 2 * len(self.runs[-1]):
-            last = self.runs.pop()
-            self.runs[-1] = np.sort(np.concatenate([self.runs[-1], last]), kind="stable")
-
-
 def _bad(
     message: str, *, source: str | None, row: int, column: str | None = None, value: Any = None
 ) -> SurveyError:
@@ -355,46 +326,6 @@ def _finish(
     )
 
 
-def _to_codes(
-    values: Any, *, rows: npt.NDArray[np.int64], column: str, source: str | None, on_error: OnError
-) -> tuple[npt.NDArray[np.int8], int]:
-    """Answer codes from numbers or texts: empty → BLANK; non-codes raise or become INVALID."""
-    arr = np.asarray(values)
-    if arr.dtype.kind in "iu":
-        bad = (arr < -1) | (arr > 126)
-        out = np.where(bad, INVALID, arr).astype(np.int8)
-    elif arr.dtype.kind == "f":
-        nan = np.isnan(arr)
-        bad = ~nan & ((arr != np.round(arr)) | (arr < 0) | (arr > 126))
-        out = np.where(nan, BLANK, np.where(bad, INVALID, np.nan_to_num(arr))).astype(np.int8)
-    else:
-        s = np.char.strip(arr.astype(str))
-        empty = np.isin(s, MISSING_TEXTS)
-        # "4.0" (pandas writes an integer column with gaps as floats) is the code 4
-        head, dot, tail = np.char.partition(s, ".").T
-        whole = (dot == ".") & (np.char.strip(tail, "0") == "") & (head != "")
-        s = np.where(whole, head, s)
-        digits = np.char.isdigit(s)
-        lens = np.char.str_len(s)
-        ok = digits & (lens <= 3)
-        bad = ~empty & ~ok
-        num = np.zeros(s.shape, dtype=np.int16)
-        if ok.any():
-            num[ok] = s[ok].astype(np.int16)
-        bad |= ok & (num > 126)
-        out = np.where(empty, BLANK, np.where(bad, INVALID, num)).astype(np.int8)
-    if bad.any() and on_error == "raise":
-        i = int(np.argmax(bad))
-        raise SurveyError(
-            "answer is not a whole-number code from 0 to 126 (leave the cell empty for blank)",
-            file=source,
-            row=int(rows[i]),
-            code=column,
-            value=arr[i].item() if hasattr(arr[i], "item") else arr[i],
-        )
-    return out, int(bad.sum())
-
-
 # -- mapping files -----------------------------------------------------------------------------
 
 
@@ -507,7 +438,7 @@ def from_arrays(
     for j, (item, col) in enumerate(zip(items_t, cols, strict=True)):
         if len(col) != n:
             raise SurveyError("every answer column must have one value per respondent", code=item)
-        out[:, j], nb = _to_codes(col, rows=rows, column=item, source=None, on_error=on_error)
+        out[:, j], nb = to_codes(col, rows=rows, column=item, source=None, on_error=on_error)
         not_codes += nb
     unit_a = np.asarray(unit)
     if unit_a.shape != (n,):
@@ -530,68 +461,12 @@ def from_arrays(
     )
 
 
-def _parse_weights(
-    values: list[str], rows: npt.NDArray[np.int64], source: str | None, on_error: OnError
-) -> npt.NDArray[np.float64]:
-    s = np.char.strip(np.asarray(values, dtype=str))
-    out = np.full(s.shape, np.nan)
-    for i in np.flatnonzero(s != ""):
-        try:
-            out[i] = float(str(s[i]).replace(",", "."))
-        except ValueError:
-            if on_error == "raise":
-                raise SurveyError(
-                    "weight is not a number",
-                    file=source,
-                    row=int(rows[i]),
-                    code="weight",
-                    value=str(s[i]),
-                ) from None
-    return out
-
-
-#: Bytes that are not UTF-8, as the decoder's ``surrogateescape`` handler leaves them.
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")
-
-
-def check_delimiter(delimiter: Any) -> str:
-    """The CSV field separator: one character, not a quote, space or line break."""
-    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n ':
-        raise SurveyError(
-            "the CSV delimiter must be one character such as ',' or ';' (not a quote, a space "
-            "or a line break)",
-            value=delimiter,
-        )
-    return delimiter
-
-
-def not_utf8(source: str, row: int) -> SurveyError:
-    return SurveyError(
-        "the file is not UTF-8 text; save it as CSV UTF-8 (in Excel: Save As, CSV UTF-8)",
-        file=source,
-        row=row,
-    )
-
-
-def _records(reader: Any, source: str) -> Iterator[list[str]]:
-    """The records of a csv reader, its errors (a field over the size limit) as SurveyError."""
-    while True:
-        try:
-            yield next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise SurveyError(
-                f"the CSV file cannot be read here: {exc}", file=source, row=reader.line_num
-            ) from None
-
-
 def _read_header(reader: Any, source: str) -> list[str]:
     try:
-        header = next(_records(reader, source))
+        header = next(records(reader, source))
     except StopIteration:
         raise SurveyError("the responses file is empty", file=source) from None
-    if _NOT_UTF8.search("".join(header)):
+    if NOT_UTF8.search("".join(header)):
         raise not_utf8(source, 1)
     return [nfc_strip(h.lstrip("\ufeff")) for h in header]
 
@@ -606,15 +481,21 @@ def iter_csv(
     attributes: Sequence[str] = (),
     on_error: OnError = "raise",
     delimiter: str = ",",
+    engine: Engine = "auto",
 ) -> Iterator[Responses]:
-    """Read a responses CSV file in chunks of ``chunk_rows`` respondents (constant memory).
+    """Read a responses CSV file in chunks of ``chunk_rows`` respondents (bounded memory).
 
     Duplicate respondent ids are detected across chunks. Give the chunks to
     :func:`parindex.survey.estimate`, which accumulates sufficient statistics chunk by chunk.
+    ``engine="auto"`` reads through pyarrow when it is installed (extra ``parindex[parquet]``),
+    ``"python"`` with the standard library; both give the same chunks, estimates and errors (the
+    pyarrow reader hands anything unusual, such as blank lines or broken rows, to the Python one).
     """
     source = os.fspath(path)
     if chunk_rows < 1:
         raise SurveyError("chunk_rows must be at least 1", value=chunk_rows)
+    if engine not in ("auto", "arrow", "python"):
+        raise SurveyError("engine must be 'auto', 'arrow' or 'python'", value=engine)
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = read_mapping(mapping)
     check_delimiter(delimiter)
@@ -624,17 +505,44 @@ def iter_csv(
         raise SurveyError(f"cannot read the responses file: {exc.strerror}", file=source) from None
     with fh:
         reader = csv.reader(fh, delimiter=delimiter)
-        header = _apply_mapping(_read_header(reader, source), mapping)
+        raw_header = _read_header(reader, source)
+        header = _apply_mapping(raw_header, mapping)
         attr_pos, item_pos = _split_columns(header, methodology, attributes, source)
         items = tuple(h for _, h in item_pos)
         width = len(header)
         seen = SeenIds()
+        done = 1  # the last row already given out
+        one_line = reader.line_num == 1
+        if engine != "python" and one_line and _has_arrow(engine):
+            from . import _arrow
+
+            fast = _arrow.CsvReader(
+                source,
+                width,
+                delimiter,
+                chunk_rows,
+                methodology,
+                attr_pos,
+                item_pos,
+                on_error,
+                seen,
+                chunk_from_columns,
+            )
+            try:
+                for chunk in fast:
+                    done = int(chunk.rows[-1]) if chunk.n else fast.last_row
+                    yield chunk
+                return
+            except _arrow.Fallback:
+                done = fast.last_row
         row_no = 1
         while True:
             block: list[list[str]] = []
-            for rec in _records(reader, source):
+            for rec in records(reader, source):
                 row_no += 1
-                if _NOT_UTF8.search("".join(rec)):
+                if row_no <= done:
+                    continue
+                if NOT_UTF8.search("".join(rec)):
                     raise not_utf8(source, row_no)
                 if not rec or (len(rec) == 1 and not rec[0].strip()):
                     continue
@@ -655,6 +563,16 @@ def iter_csv(
             )
 
 
+def _has_arrow(engine: Engine) -> bool:
+    try:
+        import pyarrow.csv  # noqa: F401
+    except ImportError:
+        if engine == "arrow":
+            raise MissingExtraError.for_extra("pyarrow", "parquet", "the fast reader") from None
+        return False
+    return True
+
+
 def _block_to_responses(
     block: list[list[str]],
     methodology: SurveyMethodology,
@@ -666,34 +584,62 @@ def _block_to_responses(
     seen: SeenIds,
 ) -> Responses:
     cols = list(zip(*block, strict=True))
-    rows = np.asarray(cols[-1], dtype=np.int64)
-    n = len(block)
-    answers = np.empty((n, len(items)), dtype=np.int8, order="F")
-    not_codes = 0
-    for j, (pos, item) in enumerate(item_pos):
-        answers[:, j], nb = _to_codes(
+    return chunk_from_columns(
+        lambda pos: np.asarray(cols[pos], dtype=str),
+        lambda pos: np.asarray([nfc_strip(x) for x in cols[pos]], dtype=str),
+        lambda pos, rows, item: to_codes(
             np.asarray(cols[pos], dtype=str),
             rows=rows,
             column=item,
             source=source,
             on_error=on_error,
-        )
-        not_codes += nb
-    unit = np.asarray([nfc_strip(x) for x in cols[attr_pos["unit"]]], dtype=str)
-    ids = (
-        np.asarray(cols[attr_pos["respondent_id"]], dtype=str)
-        if "respondent_id" in attr_pos
-        else None
+        ),
+        np.asarray(cols[-1], dtype=np.int64),
+        methodology,
+        attr_pos,
+        item_pos,
+        items,
+        on_error,
+        source,
+        seen,
     )
+
+
+def chunk_from_columns(
+    raw: Callable[[int], npt.NDArray[np.str_]],
+    labels: Callable[[int], npt.NDArray[np.str_]],
+    codes: Callable[[int, npt.NDArray[np.int64], str], tuple[npt.NDArray[np.int8], int]],
+    rows: npt.NDArray[np.int64],
+    methodology: SurveyMethodology,
+    attr_pos: Mapping[str, int],
+    item_pos: Sequence[tuple[int, str]],
+    items: tuple[str, ...],
+    on_error: OnError,
+    source: str,
+    seen: SeenIds,
+) -> Responses:
+    """One chunk of a CSV file from its columns, whichever reader split them.
+
+    ``raw(pos)`` gives the texts of column ``pos`` as read, ``labels(pos)`` the same through
+    :func:`~parindex._text.nfc_strip`, ``codes(pos, rows, item)`` the answer codes of an item
+    column and the number of non-codes (as :func:`to_codes`). Checks run in the same order for
+    every reader, so both report the same first error.
+    """
+    n = len(rows)
+    answers = np.empty((n, len(items)), dtype=np.int8, order="F")
+    not_codes = 0
+    for j, (pos, item) in enumerate(item_pos):
+        answers[:, j], nb = codes(pos, rows, item)
+        not_codes += nb
+    unit = labels(attr_pos["unit"])
+    ids = raw(attr_pos["respondent_id"]) if "respondent_id" in attr_pos else None
     weight = (
-        _parse_weights(list(cols[attr_pos["weight"]]), rows, source, on_error)
+        parse_weights(raw(attr_pos["weight"]).tolist(), rows, source, on_error)
         if "weight" in attr_pos
         else None
     )
     attrs_raw = {
-        k: np.asarray([nfc_strip(x) for x in cols[i]], dtype=str)
-        for k, i in attr_pos.items()
-        if k not in ("unit", "respondent_id", "weight")
+        k: labels(i) for k, i in attr_pos.items() if k not in ("unit", "respondent_id", "weight")
     }
     exc = Exclusions(MappingProxyType({"not_a_code": not_codes} if not_codes else {}))
     return _finish(
@@ -721,6 +667,7 @@ def read_csv(
     attributes: Sequence[str] = (),
     on_error: OnError = "raise",
     delimiter: str = ",",
+    engine: Engine = "auto",
 ) -> Responses:
     """Read a whole responses CSV file (see :func:`iter_csv` for large files)."""
     chunks = list(
@@ -732,6 +679,7 @@ def read_csv(
             attributes=attributes,
             on_error=on_error,
             delimiter=delimiter,
+            engine=engine,
         )
     )
     if not chunks:
