@@ -82,7 +82,7 @@ class CsvReader:
             return pacsv.open_csv(
                 os.fspath(self.source),
                 read_options=pacsv.ReadOptions(
-                    skip_rows=1, column_names=names, block_size=BLOCK_SIZE, use_threads=False
+                    skip_rows=1, column_names=names, block_size=BLOCK_SIZE, use_threads=True
                 ),
                 parse_options=pacsv.ParseOptions(
                     delimiter=self.delimiter,
