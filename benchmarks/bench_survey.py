@@ -95,7 +95,9 @@ def write_csv(path: str, m: Any, answers: np.ndarray, unit: np.ndarray) -> None:
         fh.write("unit," + ",".join(m.items) + "\n")
         step = 50_000
         for start in range(0, len(units), step):
-            part = zip(units[start : start + step], *(c[start : start + step] for c in cols))
+            part = zip(
+                units[start : start + step], *(c[start : start + step] for c in cols), strict=True
+            )
             fh.write("\n".join(",".join(r) for r in part) + "\n")
 
 
