@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["BLOCK_SIZE", "CsvReader", "Fallback"]
 
 #: Bytes pyarrow parses at a time.
-BLOCK_SIZE = 8 << 20
+BLOCK_SIZE = 4 << 20
 #: The Python csv module's default field size limit: longer fields go to the Python reader.
 FIELD_LIMIT = 131_072
 
@@ -82,7 +82,7 @@ class CsvReader:
             return pacsv.open_csv(
                 os.fspath(self.source),
                 read_options=pacsv.ReadOptions(
-                    skip_rows=1, column_names=names, block_size=BLOCK_SIZE, use_threads=True
+                    skip_rows=1, column_names=names, block_size=BLOCK_SIZE, use_threads=False
                 ),
                 parse_options=pacsv.ParseOptions(
                     delimiter=self.delimiter,

@@ -529,9 +529,7 @@ def iter_csv(
                 chunk_from_columns,
             )
             try:
-                for chunk in fast:
-                    done = int(chunk.rows[-1]) if chunk.n else fast.last_row
-                    yield chunk
+                yield from fast
                 return
             except _arrow.Fallback:
                 done = fast.last_row
