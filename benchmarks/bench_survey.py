@@ -10,13 +10,20 @@ one run on the same data:
   same rates and aggregates (needs the ``parindex[pandas]`` extra);
 * the ratio to a plain numpy pass over the same bytes (``A.sum(axis=0)`` on the int8 answer
   matrix): the memory-bandwidth floor;
-* peak memory allocated during ``estimate`` (tracemalloc), against the size of the answer matrix.
+* peak memory allocated during ``estimate`` (tracemalloc), against the size of the answer matrix;
+* the read path (``--read-rows``, default 200,000 respondents × 50 items, a 21 MB CSV file): the
+  survey CSV streamed to estimates (``estimate(iter_csv(...))``, the pyarrow reader, and once the
+  pure-Python reader) against ``pyarrow.csv.read_csv`` of the same file and against a pyarrow +
+  numpy pipeline (``read_csv``, then ``np.bincount`` of satisfied and valid answers per unit and
+  item, the rates and the factor means), checked to give the same overall indices.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -78,11 +85,89 @@ def best(fn: Callable[[], Any], repeat: int) -> float:
     return min(times)
 
 
+def write_csv(path: str, m: Any, answers: np.ndarray, unit: np.ndarray) -> None:
+    """The responses as a survey platform exports them: a unit column and one column per item,
+    an empty cell for a blank answer."""
+    cols = [np.char.mod("%d", answers[:, j]) for j in range(answers.shape[1])]
+    cols = [np.where(c == "-1", "", c) for c in cols]
+    units = np.char.mod("U%02d", unit)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write("unit," + ",".join(m.items) + "\n")
+        step = 50_000
+        for start in range(0, len(units), step):
+            part = zip(
+                units[start : start + step], *(c[start : start + step] for c in cols), strict=True
+            )
+            fh.write("\n".join(",".join(r) for r in part) + "\n")
+
+
+def read_path(n: int, repeat: int) -> None:
+    """The survey CSV stream against pyarrow's reader and a pyarrow + numpy pipeline."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:
+        print("pyarrow not installed: install parindex[parquet] for the read-path comparison")
+        return
+    from parindex.survey import iter_csv
+
+    m = methodology()
+    answers, unit_codes = data(n, seed=11)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "responses.csv")
+        write_csv(path, m, answers, unit_codes)
+        size = os.path.getsize(path)
+        print(f"\nread path: {n:,} respondents × {len(m.items)} items, CSV {size / 1e6:.1f} MB")
+
+        def ours(engine: str = "auto") -> Any:
+            chunks = iter_csv(path, methodology=m, engine=engine)
+            return estimate(chunks, methodology=m, design="srs", aggregate_intervals=False)
+
+        def arrow_read() -> Any:
+            return pacsv.read_csv(path)
+
+        def pipeline() -> Any:
+            t = pacsv.read_csv(path)
+            unit = t.column("unit").combine_chunks().dictionary_encode()
+            codes = unit.indices.to_numpy()
+            k = len(unit.dictionary)
+            rates = []
+            for item in m.items:
+                a = t.column(item).combine_chunks().fill_null(-1).to_numpy()
+                sat = np.bincount(codes, weights=(a >= 4) & (a <= 5), minlength=k)
+                valid = np.bincount(codes, weights=(a >= 1) & (a <= 5), minlength=k)
+                rates.append(sat / valid)
+            r = np.array(rates).reshape(FACTORS, PER_FACTOR, k).mean(axis=1)
+            order = np.argsort(np.asarray(unit.dictionary.to_pylist()))
+            return r.mean(axis=0)[order] * 100
+
+        est = ours()
+        mine = np.array([g.overall.value for g in est.groups])
+        assert np.allclose(mine, pipeline()), "the pipeline and parindex disagree"
+        t_read = best(arrow_read, repeat)
+        t_pipe = best(pipeline, repeat)
+        t_ours = best(ours, repeat)
+        t_python = best(lambda: ours("python"), 1)
+    print(f"pyarrow {pa.__version__}")
+    print(f"pyarrow.csv.read_csv:                          {t_read:8.2f} s")
+    print(f"pyarrow + numpy pipeline (rates, factors):     {t_pipe:8.2f} s")
+    print(f"parindex estimate(iter_csv), pyarrow reader:   {t_ours:8.2f} s")
+    print(f"parindex estimate(iter_csv), Python reader:    {t_python:8.2f} s")
+    print(f"ratio to read_csv: {t_ours / t_read:.2f}× (goal ≤ 3×)")
+    print(f"ratio to the pipeline: {t_ours / t_pipe:.2f}× (goal ≤ 1.5×)")
+    print(f"pyarrow reader over the Python reader: {t_python / t_ours:.1f}× faster")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--read-rows", type=int, default=200_000, help="respondents of the read path")
+    ap.add_argument("--only-read", action="store_true", help="measure the read path only")
     args = ap.parse_args()
+    if args.only_read:
+        read_path(args.read_rows, args.repeat)
+        return
     n = 100_000 if args.quick else 1_000_000
     m = methodology()
     answers, unit_codes = data(n)
@@ -159,6 +244,7 @@ def main() -> None:
     assert np.allclose(mine, overall.to_numpy() * 100), "pandas and parindex disagree"
     print(f"pandas groupby (same rates and aggregates):   {t_pd * 1e3:8.1f} ms")
     print(f"speed-up over pandas: {t_pd / t_ours:.2f}× (goal ≥ 3×)")
+    read_path(args.read_rows, args.repeat)
 
 
 if __name__ == "__main__":

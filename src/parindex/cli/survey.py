@@ -6,13 +6,16 @@ import argparse
 import sys
 from typing import Any, Literal
 
-from ..errors import ParIndexError
+from ..errors import ParIndexError, SurveyError
 from ..survey.estimate import DESIGNS, DF, INTERVALS, SHARES, SINGLE_PSU, estimate
 from ..survey.methodology import load_methodology
 from ..survey.output import to_csv, to_json, to_table
-from ..survey.responses import iter_csv, read_mapping, read_parquet
+from ..survey.responses import check_delimiter, iter_csv, read_mapping, read_parquet
 
-__all__ = ["add_parser", "main", "run"]
+__all__ = ["MAX_REPLICATES", "add_parser", "main", "run"]
+
+#: The most bootstrap replicates the command accepts (each replicate is a pass over the design).
+MAX_REPLICATES = 100_000
 
 
 def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -23,6 +26,28 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
         description="Estimate satisfaction indices with intervals from a responses file (CSV or Parquet).",
     )
     _arguments(p)
+
+
+def _int_in(low: int, high: int) -> Any:
+    """An argparse type: a whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low} to {high:,}, not {value}")
+        return value
+
+    return parse
+
+
+def _delimiter(text: str) -> str:
+    try:
+        return check_delimiter(text)
+    except SurveyError as exc:
+        raise argparse.ArgumentTypeError(f"{exc.message} (got {text!r})") from None
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
@@ -66,7 +91,10 @@ def _arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--overall", default=None, help="children, items, or an item code")
     p.add_argument(
-        "--min-answers", type=int, default=None, help="flag estimates with fewer valid answers"
+        "--min-answers",
+        type=_int_in(0, 10**9),
+        default=None,
+        help="flag estimates with fewer valid answers",
     )
     p.add_argument("--mapping", default=None, help="mapping file: your column names → item codes")
     p.add_argument(
@@ -77,12 +105,21 @@ def _arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exclude faulty answers/respondents and report them",
     )
-    p.add_argument("--replicates", type=int, default=200, help="bootstrap replicates")
+    p.add_argument(
+        "--replicates",
+        type=_int_in(2, MAX_REPLICATES),
+        default=200,
+        help=f"bootstrap replicates (2 to {MAX_REPLICATES:,})",
+    )
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--items", action="store_true", help="also list every item")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
-    p.add_argument("--chunk-rows", type=int, default=100_000, help="respondents read at a time")
-    p.add_argument("--delimiter", default=",", help="CSV field separator (default ',')")
+    p.add_argument(
+        "--chunk-rows", type=_int_in(1, 10**8), default=100_000, help="respondents read at a time"
+    )
+    p.add_argument(
+        "--delimiter", type=_delimiter, default=",", help="CSV field separator (default ',')"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ import io
 import json
 import warnings
 
+from .._safe import csv_cell
 from .._text import present
 from .estimate import Estimate, Estimates
 from .methodology import SurveyMethodology
@@ -51,6 +52,8 @@ def _rows(estimates: Estimates, items: bool) -> list[tuple[str, str, Estimate]]:
 
 
 def to_csv(estimates: Estimates, *, items: bool = True) -> str:
+    """CSV text of the estimates; group and code cells that could be read as a formula are
+    neutralised (:func:`parindex._safe.csv_cell`)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(
@@ -59,8 +62,8 @@ def to_csv(estimates: Estimates, *, items: bool = True) -> str:
     for key, code, e in _rows(estimates, items):
         w.writerow(
             [
-                key,
-                code,
+                csv_cell(key),
+                csv_cell(code),
                 e.kind,
                 present(e.value),
                 present(e.se, 4),

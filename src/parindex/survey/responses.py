@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -28,6 +28,18 @@ from .._files import read_bytes
 from .._text import nfc_strip
 from ..errors import MissingExtraError, SurveyError
 from ..methodology import yamlio
+from ._check import (
+    BLANK,
+    INVALID,
+    NOT_UTF8,
+    OnError,
+    SeenIds,
+    check_delimiter,
+    not_utf8,
+    parse_weights,
+    records,
+    to_codes,
+)
 from .methodology import SurveyMethodology
 
 __all__ = [
@@ -37,6 +49,10 @@ __all__ = [
     "Exclusions",
     "Factor",
     "Responses",
+    "SeenIds",
+    "check_delimiter",
+    "chunk_from_columns",
+    "concat",
     "from_arrays",
     "from_dataframe",
     "iter_csv",
@@ -45,17 +61,10 @@ __all__ = [
     "read_parquet",
 ]
 
-#: Stored code of an empty cell.
-BLANK = -1
-#: Stored code of an answer excluded by ``on_error="skip"`` (outside the item's scale).
-INVALID = -2
 #: The respondent attribute columns a responses file may carry besides the items.
 ATTRIBUTES = ("respondent_id", "unit", "group", "stratum", "psu", "weight")
-OnError = Literal["raise", "skip"]
-#: Texts read as an empty answer: an empty cell, and what pandas ("nan", "None") and R ("NA")
-#: write for a missing value.
-MISSING_TEXTS = ("", "nan", "NaN", "None", "NA")
-
+#: Which CSV reader: pyarrow when installed (``"auto"``), pyarrow, or the standard library.
+Engine = Literal["auto", "arrow", "python"]
 #: Reasons an answer or a respondent is excluded, with their labels.
 REASONS: Mapping[str, str] = MappingProxyType(
     {
@@ -215,7 +224,7 @@ def _finish(
     rows: npt.NDArray[np.int64],
     on_error: OnError,
     source: str | None,
-    seen_ids: set[str] | None = None,
+    seen_ids: SeenIds | None = None,
     excluded: Exclusions | None = None,
 ) -> Responses:
     """Check everything (vectorised) and build the Responses."""
@@ -225,6 +234,7 @@ def _finish(
     exc_answers: dict[str, int] = dict(excluded.answers) if excluded else {}
     exc_resp: dict[str, int] = dict(excluded.respondents) if excluded else {}
     drop = np.zeros(n, dtype=bool)
+    hashes: npt.NDArray[np.int64] | None = None
 
     def respondent_fault(mask: npt.NDArray[np.bool_], reason: str, column: str, vals: Any) -> None:
         if not mask.any():
@@ -272,10 +282,9 @@ def _finish(
             dup_sorted[1:] = (sorted_ids[1:] == sorted_ids[:-1]) & (sorted_ids[1:] != "")
         dup = np.zeros(n, dtype=bool)
         dup[order] = dup_sorted
-        if seen_ids:
-            again = seen_ids.intersection(ids.tolist())  # set operations: O(chunk)
-            if again:
-                dup |= np.isin(ids, np.asarray(sorted(again), dtype=ids.dtype))
+        hashes = SeenIds.hashes(ids) if seen_ids is not None else None
+        if seen_ids is not None and hashes is not None and seen_ids.runs:
+            dup |= seen_ids.seen(hashes) & (ids != "")
         respondent_fault(dup, "duplicate_id", "respondent_id", ids)
     if weight is not None:
         w = np.asarray(weight, dtype=np.float64)
@@ -301,9 +310,10 @@ def _finish(
         attrs_raw = {k: v[keep] for k, v in attrs_raw.items()}
         weight = None if weight is None else np.asarray(weight, dtype=np.float64)[keep]
         ids = None if ids is None else ids[keep]
+        hashes = None if hashes is None else hashes[keep]
         rows = rows[keep]
-    if ids is not None and seen_ids is not None:
-        seen_ids.update(ids.tolist())
+    if hashes is not None and seen_ids is not None:
+        seen_ids.add(hashes)
     return Responses(
         items=items,
         answers=np.asfortranarray(answers),
@@ -315,46 +325,6 @@ def _finish(
         excluded=Exclusions(MappingProxyType(exc_answers), MappingProxyType(exc_resp)),
         source=source,
     )
-
-
-def _to_codes(
-    values: Any, *, rows: npt.NDArray[np.int64], column: str, source: str | None, on_error: OnError
-) -> tuple[npt.NDArray[np.int8], int]:
-    """Answer codes from numbers or texts: empty → BLANK; non-codes raise or become INVALID."""
-    arr = np.asarray(values)
-    if arr.dtype.kind in "iu":
-        bad = (arr < -1) | (arr > 126)
-        out = np.where(bad, INVALID, arr).astype(np.int8)
-    elif arr.dtype.kind == "f":
-        nan = np.isnan(arr)
-        bad = ~nan & ((arr != np.round(arr)) | (arr < 0) | (arr > 126))
-        out = np.where(nan, BLANK, np.where(bad, INVALID, np.nan_to_num(arr))).astype(np.int8)
-    else:
-        s = np.char.strip(arr.astype(str))
-        empty = np.isin(s, MISSING_TEXTS)
-        # "4.0" (pandas writes an integer column with gaps as floats) is the code 4
-        head, dot, tail = np.char.partition(s, ".").T
-        whole = (dot == ".") & (np.char.strip(tail, "0") == "") & (head != "")
-        s = np.where(whole, head, s)
-        digits = np.char.isdigit(s)
-        lens = np.char.str_len(s)
-        ok = digits & (lens <= 3)
-        bad = ~empty & ~ok
-        num = np.zeros(s.shape, dtype=np.int16)
-        if ok.any():
-            num[ok] = s[ok].astype(np.int16)
-        bad |= ok & (num > 126)
-        out = np.where(empty, BLANK, np.where(bad, INVALID, num)).astype(np.int8)
-    if bad.any() and on_error == "raise":
-        i = int(np.argmax(bad))
-        raise SurveyError(
-            "answer is not a whole-number code from 0 to 126 (leave the cell empty for blank)",
-            file=source,
-            row=int(rows[i]),
-            code=column,
-            value=arr[i].item() if hasattr(arr[i], "item") else arr[i],
-        )
-    return out, int(bad.sum())
 
 
 # -- mapping files -----------------------------------------------------------------------------
@@ -466,7 +436,7 @@ def from_arrays(
     for j, (item, col) in enumerate(zip(items_t, cols, strict=True)):
         if len(col) != n:
             raise SurveyError("every answer column must have one value per respondent", code=item)
-        out[:, j], nb = _to_codes(col, rows=rows, column=item, source=None, on_error=on_error)
+        out[:, j], nb = to_codes(col, rows=rows, column=item, source=None, on_error=on_error)
         not_codes += nb
     unit_a = np.asarray(unit)
     if unit_a.shape != (n,):
@@ -485,35 +455,17 @@ def from_arrays(
     ids = None if respondent_id is None else np.asarray(respondent_id).astype(str)
     exc = Exclusions(MappingProxyType({"not_a_code": not_codes} if not_codes else {}))
     return _finish(
-        methodology, items_t, out, unit_a, attrs_raw, w, ids, rows, on_error, None, set(), exc
+        methodology, items_t, out, unit_a, attrs_raw, w, ids, rows, on_error, None, SeenIds(), exc
     )
-
-
-def _parse_weights(
-    values: list[str], rows: npt.NDArray[np.int64], source: str | None, on_error: OnError
-) -> npt.NDArray[np.float64]:
-    s = np.char.strip(np.asarray(values, dtype=str))
-    out = np.full(s.shape, np.nan)
-    for i in np.flatnonzero(s != ""):
-        try:
-            out[i] = float(str(s[i]).replace(",", "."))
-        except ValueError:
-            if on_error == "raise":
-                raise SurveyError(
-                    "weight is not a number",
-                    file=source,
-                    row=int(rows[i]),
-                    code="weight",
-                    value=str(s[i]),
-                ) from None
-    return out
 
 
 def _read_header(reader: Any, source: str) -> list[str]:
     try:
-        header = next(reader)
+        header = next(records(reader, source))
     except StopIteration:
         raise SurveyError("the responses file is empty", file=source) from None
+    if NOT_UTF8.search("".join(header)):
+        raise not_utf8(source, 1)
     return [nfc_strip(h.lstrip("\ufeff")) for h in header]
 
 
@@ -527,33 +479,67 @@ def iter_csv(
     attributes: Sequence[str] = (),
     on_error: OnError = "raise",
     delimiter: str = ",",
+    engine: Engine = "auto",
 ) -> Iterator[Responses]:
-    """Read a responses CSV file in chunks of ``chunk_rows`` respondents (constant memory).
+    """Read a responses CSV file in chunks of ``chunk_rows`` respondents (bounded memory).
 
     Duplicate respondent ids are detected across chunks. Give the chunks to
     :func:`parindex.survey.estimate`, which accumulates sufficient statistics chunk by chunk.
+    ``engine="auto"`` reads through pyarrow when it is installed (extra ``parindex[parquet]``),
+    ``"python"`` with the standard library; both give the same chunks, estimates and errors (the
+    pyarrow reader hands anything unusual, such as blank lines or broken rows, to the Python one).
     """
     source = os.fspath(path)
     if chunk_rows < 1:
         raise SurveyError("chunk_rows must be at least 1", value=chunk_rows)
+    if engine not in ("auto", "arrow", "python"):
+        raise SurveyError("engine must be 'auto', 'arrow' or 'python'", value=engine)
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = read_mapping(mapping)
+    check_delimiter(delimiter)
     try:
-        fh = open(source, encoding="utf-8-sig", newline="")
+        fh = open(source, encoding="utf-8-sig", errors="surrogateescape", newline="")
     except OSError as exc:
         raise SurveyError(f"cannot read the responses file: {exc.strerror}", file=source) from None
     with fh:
         reader = csv.reader(fh, delimiter=delimiter)
-        header = _apply_mapping(_read_header(reader, source), mapping)
+        raw_header = _read_header(reader, source)
+        header = _apply_mapping(raw_header, mapping)
         attr_pos, item_pos = _split_columns(header, methodology, attributes, source)
         items = tuple(h for _, h in item_pos)
         width = len(header)
-        seen: set[str] = set()
+        seen = SeenIds()
+        done = 1  # the last row already given out
+        one_line = reader.line_num == 1
+        if engine != "python" and one_line and _has_arrow(engine):
+            from . import _arrow
+
+            fast = _arrow.CsvReader(
+                source,
+                width,
+                delimiter,
+                chunk_rows,
+                methodology,
+                attr_pos,
+                item_pos,
+                on_error,
+                seen,
+                chunk_from_columns,
+            )
+            try:
+                yield from fast
+                return
+            except _arrow.Fallback:
+                done = fast.last_row
         row_no = 1
         while True:
             block: list[list[str]] = []
-            for rec in reader:
+            for rec in records(reader, source):
                 row_no += 1
+                if row_no <= done:
+                    continue
+                if NOT_UTF8.search("".join(rec)):
+                    raise not_utf8(source, row_no)
                 if not rec or (len(rec) == 1 and not rec[0].strip()):
                     continue
                 if len(rec) != width:
@@ -573,6 +559,16 @@ def iter_csv(
             )
 
 
+def _has_arrow(engine: Engine) -> bool:
+    try:
+        import pyarrow.csv  # noqa: F401
+    except ImportError:
+        if engine == "arrow":
+            raise MissingExtraError.for_extra("pyarrow", "parquet", "the fast reader") from None
+        return False
+    return True
+
+
 def _block_to_responses(
     block: list[list[str]],
     methodology: SurveyMethodology,
@@ -581,37 +577,65 @@ def _block_to_responses(
     items: tuple[str, ...],
     on_error: OnError,
     source: str,
-    seen: set[str],
+    seen: SeenIds,
 ) -> Responses:
     cols = list(zip(*block, strict=True))
-    rows = np.asarray(cols[-1], dtype=np.int64)
-    n = len(block)
-    answers = np.empty((n, len(items)), dtype=np.int8, order="F")
-    not_codes = 0
-    for j, (pos, item) in enumerate(item_pos):
-        answers[:, j], nb = _to_codes(
+    return chunk_from_columns(
+        lambda pos: np.asarray(cols[pos], dtype=str),
+        lambda pos: np.asarray([nfc_strip(x) for x in cols[pos]], dtype=str),
+        lambda pos, rows, item: to_codes(
             np.asarray(cols[pos], dtype=str),
             rows=rows,
             column=item,
             source=source,
             on_error=on_error,
-        )
-        not_codes += nb
-    unit = np.asarray([nfc_strip(x) for x in cols[attr_pos["unit"]]], dtype=str)
-    ids = (
-        np.asarray(cols[attr_pos["respondent_id"]], dtype=str)
-        if "respondent_id" in attr_pos
-        else None
+        ),
+        np.asarray(cols[-1], dtype=np.int64),
+        methodology,
+        attr_pos,
+        item_pos,
+        items,
+        on_error,
+        source,
+        seen,
     )
+
+
+def chunk_from_columns(
+    raw: Callable[[int], npt.NDArray[np.str_]],
+    labels: Callable[[int], npt.NDArray[np.str_]],
+    codes: Callable[[int, npt.NDArray[np.int64], str], tuple[npt.NDArray[np.int8], int]],
+    rows: npt.NDArray[np.int64],
+    methodology: SurveyMethodology,
+    attr_pos: Mapping[str, int],
+    item_pos: Sequence[tuple[int, str]],
+    items: tuple[str, ...],
+    on_error: OnError,
+    source: str,
+    seen: SeenIds,
+) -> Responses:
+    """One chunk of a CSV file from its columns, whichever reader split them.
+
+    ``raw(pos)`` gives the texts of column ``pos`` as read, ``labels(pos)`` the same through
+    :func:`~parindex._text.nfc_strip`, ``codes(pos, rows, item)`` the answer codes of an item
+    column and the number of non-codes (as :func:`to_codes`). Checks run in the same order for
+    every reader, so both report the same first error.
+    """
+    n = len(rows)
+    answers = np.empty((n, len(items)), dtype=np.int8, order="F")
+    not_codes = 0
+    for j, (pos, item) in enumerate(item_pos):
+        answers[:, j], nb = codes(pos, rows, item)
+        not_codes += nb
+    unit = labels(attr_pos["unit"])
+    ids = raw(attr_pos["respondent_id"]) if "respondent_id" in attr_pos else None
     weight = (
-        _parse_weights(list(cols[attr_pos["weight"]]), rows, source, on_error)
+        parse_weights(raw(attr_pos["weight"]).tolist(), rows, source, on_error)
         if "weight" in attr_pos
         else None
     )
     attrs_raw = {
-        k: np.asarray([nfc_strip(x) for x in cols[i]], dtype=str)
-        for k, i in attr_pos.items()
-        if k not in ("unit", "respondent_id", "weight")
+        k: labels(i) for k, i in attr_pos.items() if k not in ("unit", "respondent_id", "weight")
     }
     exc = Exclusions(MappingProxyType({"not_a_code": not_codes} if not_codes else {}))
     return _finish(
@@ -639,6 +663,7 @@ def read_csv(
     attributes: Sequence[str] = (),
     on_error: OnError = "raise",
     delimiter: str = ",",
+    engine: Engine = "auto",
 ) -> Responses:
     """Read a whole responses CSV file (see :func:`iter_csv` for large files)."""
     chunks = list(
@@ -650,6 +675,7 @@ def read_csv(
             attributes=attributes,
             on_error=on_error,
             delimiter=delimiter,
+            engine=engine,
         )
     )
     if not chunks:
