@@ -71,7 +71,8 @@ def card_table(card: ScoreCard, *, lang: str = "vi", depth: int | None = None) -
     g = card.group
     m = card.methodology
     unit = clean(card.unit, newlines=False)
-    period = clean(period_label(card.period, lang), newlines=False)
+    # the period as officers write it in Vietnamese ("Quý III/2025"); as given in English
+    period = clean(period_label(card.period) if lang == "vi" else card.period or "", newlines=False)
     if lang == "vi":
         title = f"Đơn vị: {unit or '(không tên)'}" + (f" — {period}" if period else "")
         title += f"\nBộ chỉ số: {m.title.vi} [{m.id}]"
