@@ -11,29 +11,39 @@ Numbers
     Vietnamese), and :func:`present` a figure as published: rounded half up to ``decimals``,
     with :data:`MISSING` for an unknown figure. :func:`publish_round` is the same rounding as a
     number (to compare a rounded index with group thresholds or to rank ties).
+
+Words
+    :func:`period_label` (``2025-Q3`` → "Quý III/2025"), :func:`group_text` (a group's label,
+    "Nhóm B" without one) and :func:`status_text` (the status and detail words of
+    :data:`STATUS_WORDS`) as an officer reads them.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from ._types import check_lang
+from ._types import Label, check_lang
 
 __all__ = [
     "MISSING",
+    "STATUS_WORDS",
     "fmt",
     "fold_ascii",
     "fold_case",
+    "group_text",
     "nfc",
     "nfc_strip",
     "num_text",
+    "period_label",
     "present",
     "publish_round",
     "published_difference",
+    "status_text",
 ]
 
 #: The one mark for a missing figure in published output (an em dash).
@@ -128,3 +138,60 @@ def present(x: float | None, decimals: int = 2, *, lang: str = "en") -> str:
         return "∞" if x > 0 else "-∞"
     s = f"{_half_up(x, decimals):.{decimals}f}"
     return s.replace(".", ",") if check_lang(lang) == "vi" else s
+
+
+# -- words --------------------------------------------------------------------------------------
+
+_ROMAN = ("I", "II", "III", "IV")
+_PERIOD = re.compile(r"(\d{4})(?:-([QqHh])([1-4]))?")
+
+
+def period_label(period: str | None, lang: str = "vi") -> str:
+    """A period as officers write it: ``2025-Q3`` → "Quý III/2025" ("Q3 2025" in English),
+    ``2025-H1`` → "6 tháng đầu năm 2025" ("H1 2025"), ``2025`` → "Năm 2025" ("2025"). Any other
+    text is returned as given (stripped); ``None`` gives ``""``."""
+    vi = check_lang(lang) == "vi"
+    text = nfc_strip(period or "")
+    m = _PERIOD.fullmatch(text)
+    if m is None:
+        return text
+    year, kind, n = m.group(1), (m.group(2) or "").upper(), int(m.group(3) or 0)
+    if not kind:
+        return f"Năm {year}" if vi else year
+    if kind == "Q":
+        return f"Quý {_ROMAN[n - 1]}/{year}" if vi else f"Q{n} {year}"
+    if n > 2:
+        return text
+    if vi:
+        return f"6 tháng {'đầu' if n == 1 else 'cuối'} năm {year}"
+    return f"H{n} {year}"
+
+
+def group_text(code: str, label: Label | None, lang: str = "vi") -> str:
+    """A result group as printed: its label from the methodology ("Khá") in ``lang``; without a
+    label, "Nhóm B" in Vietnamese and the bare code in English."""
+    if label is not None:
+        return label.text(check_lang(lang))
+    return f"Nhóm {code}" if check_lang(lang) == "vi" else code
+
+
+#: The status words of facts (confirmed, derived, inferred, unknown) and the detail words of a
+#: methodology (full, criteria, domains, components): (Vietnamese, English).
+STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "confirmed": ("đã xác nhận", "confirmed"),
+    "derived": ("suy ra", "derived"),
+    "inferred": ("suy đoán", "inferred"),
+    "unknown": ("chưa rõ", "unknown"),
+    "full": ("đầy đủ", "full"),
+    "criteria": ("đến tiêu chí", "criteria"),
+    "domains": ("đến lĩnh vực", "domains"),
+    "components": ("đến chỉ số thành phần", "components"),
+}
+
+
+def status_text(word: str, lang: str = "vi") -> str:
+    """A status or detail word of :data:`STATUS_WORDS` in ``lang``; another word as given."""
+    pair = STATUS_WORDS.get(word)
+    if pair is None:
+        return word
+    return pair[0] if check_lang(lang) == "vi" else pair[1]

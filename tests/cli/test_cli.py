@@ -54,6 +54,15 @@ def test_validate_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     rc, out, _ = run(
         capsys, "validate", SCHEME, str(ROOT / "methodology/vn-moha/province/2022.yaml")
     )
+    assert rc == 0 and out.count("hợp lệ") == 2
+    rc, out, _ = run(
+        capsys,
+        "validate",
+        SCHEME,
+        str(ROOT / "methodology/vn-moha/province/2022.yaml"),
+        "--lang",
+        "en",
+    )
     assert rc == 0 and out.count("OK") == 2
     bad = tmp_path / "bad.yaml"
     bad.write_text(
@@ -114,3 +123,61 @@ def test_rank_assessments_and_cards(capsys: pytest.CaptureFixture[str], tmp_path
     rc, out, _ = run(capsys, "rank", str(cards), "-m", SCHEME, "--format", "json")
     rows = json.loads(out)["rows"]
     assert rc == 0 and [r["place"] for r in rows] == [1, 2]
+
+
+def test_validate_prints_a_plain_summary_never_a_repr(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(ROOT / "methodology/vn-moha/province/2022.yaml")
+    rc, out, _ = run(capsys, "validate", path)
+    assert rc == 0
+    assert out.strip() == (
+        f"{path}: hợp lệ (bộ chỉ số chấm điểm vn-moha/province/2022 (876/QĐ-BNV); "
+        "năm 2022–2023; 4 mục; đủ điểm tối đa)"
+    )
+    rc, out, _ = run(capsys, "validate", path, "--lang", "en")
+    assert out.strip() == (
+        f"{path}: OK (scoring methodology vn-moha/province/2022 (876/QĐ-BNV); "
+        "years 2022–2023; 4 nodes; complete)"
+    )
+    family = str(ROOT / "methodology/ha-tinh/family-2019.yaml")
+    sipas = str(ROOT / "methodology/vn-moha/sipas/2023.yaml")
+    rc, out, _ = run(capsys, "validate", family, sipas, str(ROOT / "methodology/registry.yaml"))
+    assert rc == 0 and "<" not in out and out.count("hợp lệ") == 3
+    assert "họ bộ chỉ số ha-tinh/2019" in out and "4 bộ chỉ số thành viên" in out
+    assert "bộ chỉ số khảo sát vn-moha/sipas/2023 (1001/QĐ-BNV); năm 2023–2026; 46 câu hỏi" in out
+
+
+def test_rank_table_in_vietnamese_shows_group_labels_and_decimal_commas(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rc, out, _ = run(capsys, "rank", ASSESS, "-m", SCHEME)
+    assert rc == 0
+    lines = out.splitlines()
+    assert "Nhóm" in lines[0]
+    assert lines[2].split() == [
+        "1",
+        "Sở",
+        "Ví",
+        "dụ",
+        "A",
+        "(example)",
+        "90,46",
+        "90,46",
+        "Tốt",
+        "—",
+    ]
+    assert "77,60" in out and "73,72" in out and "Trung bình" in out and "90.46" not in out
+    rc, out, _ = run(capsys, "rank", ASSESS, "-m", SCHEME, "--lang", "en")
+    assert "90.46" in out and "Tốt" in out and "90,46" not in out  # English: codes, points
+
+
+def test_score_and_show_print_period_and_status_words_in_vietnamese(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rc, out, _ = run(capsys, "score", SCHEME, ASSESS, "--depth", "0")
+    assert rc == 0 and "Đơn vị: Sở Ví dụ A (example) — Quý III/2025" in out
+    assert "2025-Q3" not in out
+    rc, out, _ = run(capsys, "show", "vn-moha/province/2024")
+    assert "trạng thái: đã xác nhận; mức chi tiết: đến chỉ số thành phần" in out
+    assert "Xếp nhóm: Nhóm A" in out and "; suy đoán]" in out and "; inferred]" not in out
+    rc, out, _ = run(capsys, "show", "vn-moha/province/2024", "--lang", "en")
+    assert "status: confirmed; detail: components" in out and "Groups: A ≥ 90" in out

@@ -214,6 +214,9 @@ def test_validate_accepts_every_shipped_file(
     monkeypatch.chdir(ROOT)
     rc, out, err = run(capsys, "validate", path)
     assert rc == 0, err
+    assert out.startswith(f"{path}: hợp lệ (")
+    rc, out, err = run(capsys, "validate", path, "--lang", "en")
+    assert rc == 0, err
     assert out.startswith(f"{path}: OK (")
 
 

@@ -42,7 +42,7 @@ def test_ranking_with_groups_and_changes(rep: AllUnitsReport) -> None:
             r.unit,
             present(r.points, lang="vi"),
             present(r.index, lang="vi"),
-            r.group_code or "—",
+            f"Nhóm {r.group_code}",  # the example's groups have no label: "Nhóm A"
         )
         assert row[5] == str(r.previous_place or "—")
     assert any(r.previous_place is not None for r in rep.ranking)

@@ -170,3 +170,15 @@ def test_self_assessed_total_compares_like_with_like() -> None:
     assert carried.self_card.carried == {"XHH": "2024", "SIPAS": "2024"}
     excluded = compare_stages(parindex.score(M, QUARTER, missing="exclude"))
     assert excluded.self_card.adjusted_max == excluded.card.adjusted_max == 68.0
+
+
+def test_the_summary_shows_the_quarter_and_the_group_as_officers_write_them() -> None:
+    card = parindex.score(M, QUARTER, carry=LAST_YEAR)
+    assert card.group is not None and card.group.code == "C"
+    rep = build_report(card)
+    assert "| Kỳ đánh giá | Quý III/2025 |" in rep.to_markdown()
+    assert "| Nhóm | Nhóm C (dưới 80%) |" in rep.to_markdown()
+    assert "Quý III/2025" in rep.to_html() and "Nhóm C (dưới 80%)" in rep.to_html()
+    en = build_report(card, lang="en")  # English keeps the period and the code as given
+    for text in (en.to_markdown(), en.to_html()):
+        assert "2025-Q3" in text and "Quý III" not in text

@@ -19,11 +19,14 @@ from parindex._text import (
     fmt,
     fold_ascii,
     fold_case,
+    group_text,
     nfc,
     nfc_strip,
     num_text,
+    period_label,
     present,
     publish_round,
+    status_text,
 )
 
 # -- publish rounding -----------------------------------------------------------------------------
@@ -182,3 +185,61 @@ def test_text_module_is_the_lowest_layer() -> None:
             assert not (node.module or "").startswith("parindex"), node.module
         elif isinstance(node, ast.Import):
             assert not any(a.name.startswith("parindex") for a in node.names)
+
+
+# -- words ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "vi", "en"),
+    [
+        ("2025-Q3", "Quý III/2025", "Q3 2025"),
+        ("2025-Q1", "Quý I/2025", "Q1 2025"),
+        ("2024-q4", "Quý IV/2024", "Q4 2024"),
+        ("2025-H1", "6 tháng đầu năm 2025", "H1 2025"),
+        ("2025-H2", "6 tháng cuối năm 2025", "H2 2025"),
+        ("2025", "Năm 2025", "2025"),
+        (" 2023 ", "Năm 2023", "2023"),
+        ("2025-H3", "2025-H3", "2025-H3"),
+        ("đợt 1", "đợt 1", "đợt 1"),
+        ("", "", ""),
+        (None, "", ""),
+    ],
+)
+def test_period_label(period: str | None, vi: str, en: str) -> None:
+    assert period_label(period, "vi") == vi
+    assert period_label(period, "en") == en
+    assert period_label(period) == vi
+
+
+def test_group_text_uses_the_label_or_names_the_group() -> None:
+    from parindex._types import Label
+
+    assert group_text("B", None, "vi") == "Nhóm B"
+    assert group_text("B", None, "en") == "B"
+    assert group_text("K", Label("Khá", "Fair"), "vi") == "Khá"
+    assert group_text("K", Label("Khá", "Fair"), "en") == "Fair"
+    with pytest.raises(ValueError, match="unknown language"):
+        group_text("B", None, "fr")
+
+
+def test_status_words_in_both_languages() -> None:
+    assert [status_text(w) for w in ("confirmed", "derived", "inferred", "unknown")] == [
+        "đã xác nhận",
+        "suy ra",
+        "suy đoán",
+        "chưa rõ",
+    ]
+    assert status_text("components") == "đến chỉ số thành phần"
+    assert status_text("full") == "đầy đủ"
+    for word in ("confirmed", "derived", "inferred", "unknown", "full", "criteria", "domains"):
+        assert status_text(word, "en") == word
+    assert status_text("something", "vi") == "something"
+
+
+def test_every_status_and_detail_has_a_vietnamese_word() -> None:
+    from parindex._types import STATUSES
+    from parindex.methodology.model import DETAILS
+
+    for word in (*STATUSES, *DETAILS):
+        assert status_text(word, "vi") != word

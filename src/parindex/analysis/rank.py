@@ -10,7 +10,7 @@ import attrs
 from .. import _hooks
 from .._compat import renamed
 from .._safe import clean
-from .._text import present, publish_round
+from .._text import group_text, present, publish_round
 from .._types import Lang, TieRule, check_lang
 from ..card import ScoreCard
 from ..errors import ParIndexError
@@ -152,9 +152,9 @@ class Ranking:
                 (
                     "—" if r.place is None else str(r.place),
                     clean(r.unit, newlines=False),
-                    present(r.index, self.decimals),
-                    present(r.points, self.decimals),
-                    r.group_code or "—",
+                    present(r.index, self.decimals, lang=lang),
+                    present(r.points, self.decimals, lang=lang),
+                    _group_cell(r.group, lang),
                     "—" if ch is None else (f"+{ch}" if ch > 0 else str(ch)),
                 )
             )
@@ -168,6 +168,13 @@ class Ranking:
 
     def _repr_html_(self) -> str:
         return _hooks.html(self)  # parindex.render.notebook.ranking_html
+
+
+def _group_cell(group: Group | None, lang: Lang) -> str:
+    # the group's label in Vietnamese ("Nhóm B" without one); the bare code in English
+    if group is None:
+        return "—"
+    return group.code if lang == "en" else group_text(group.code, group.label, lang)
 
 
 def _key(card: ScoreCard, tie: TieRule, decimals: int) -> float | None:

@@ -19,6 +19,7 @@ __all__ = ["main"]
 
 
 def _cmd_methodologies(args: argparse.Namespace) -> int:
+    from .._text import status_text
     from ..methodology.registry import MethodologyInfo, available, governing
 
     vi = args.lang == "vi"
@@ -36,15 +37,16 @@ def _cmd_methodologies(args: argparse.Namespace) -> int:
                 if vi
                 else "not encoded (official annex not public)"
             )
+        detail = status_text(info.detail, args.lang)
         if info.complete:
-            return ("đủ điểm tối đa" if vi else "all maxima known") + f"; {info.detail}"
+            return ("đủ điểm tối đa" if vi else "all maxima known") + f"; {detail}"
         part = "một phần" if vi else "partial"
         if info.maxima is not None:
             known, total = info.maxima
             part += f" ({known}/{total} " + ("điểm tối đa đã biết" if vi else "maxima known") + ")"
         else:
             part += " (có điểm tối đa chưa rõ)" if vi else " (some maxima unknown)"
-        return f"{part}; {info.detail}"
+        return f"{part}; {detail}"
 
     def table(rows: list[tuple[str, str, str, str]]) -> None:
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
@@ -81,7 +83,7 @@ def _cmd_methodologies(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    from .._text import fmt
+    from .._text import fmt, group_text, status_text
     from ..methodology.model import METHOD_LABELS, Methodology
 
     m = _common.methodology(args.methodology)
@@ -101,14 +103,17 @@ def _cmd_show(args: argparse.Namespace) -> int:
         ("Thang điểm: " if vi else "Scale: ")
         + fmt(m.scale, lang)
         + ("; trạng thái: " if vi else "; status: ")
-        + m.status
+        + status_text(m.status, lang)
         + ("; mức chi tiết: " if vi else "; detail: ")
-        + m.detail
+        + status_text(m.detail, lang)
     )
     if m.grouping:
         print(
             ("Xếp nhóm: " if vi else "Groups: ")
-            + ", ".join(f"{g.code} ≥ {fmt(g.min, lang)}" for g in m.grouping.groups)
+            + ", ".join(
+                f"{g.code if not vi else group_text(g.code, g.label, lang)} ≥ {fmt(g.min, lang)}"
+                for g in m.grouping.groups
+            )
         )
     print()
     for n in m.walk():
@@ -121,7 +126,7 @@ def _cmd_show(args: argparse.Namespace) -> int:
         if n.rule is not None and n.rule.shown_in_outline:
             extra.append(n.rule.kind)
         if n.status != "confirmed":
-            extra.append(n.status)
+            extra.append(status_text(n.status, lang))
         mx = "?" if n.max is None else fmt(n.max, lang)
         print(
             f"{'  ' * (n.depth - 1)}{n.code:<6} {mx:>6}  {n.label.text(lang)}  [{'; '.join(extra)}]"
@@ -140,7 +145,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             print(error_text(exc, args.lang), file=sys.stderr)
             bad += 1
             continue
-        print(f"{f}: OK ({_common.describe_file(m)})")
+        ok = "hợp lệ" if args.lang == "vi" else "OK"
+        print(f"{f}: {ok} ({_common.describe_file(m, args.lang)})")
     return 1 if bad else 0
 
 

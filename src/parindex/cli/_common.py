@@ -79,18 +79,55 @@ def load_any_file(path: str) -> Any:
     return load_file(p, kind="any")
 
 
-def describe_file(obj: Any) -> str:
-    """A one-line description of what :func:`load_any_file` returned."""
+def describe_file(obj: Any, lang: str = "vi") -> str:
+    """A one-line plain summary of what :func:`load_any_file` returned: what it is, its id,
+    its years and its number of nodes (or members, rules, decisions), in ``lang``."""
+    from ..methodology.model import Methodology
+    from ..methodology.survey import SurveyMethodology
     from ..schemes import Applicability, SchemeFamily
+
+    vi = lang == "vi"
+
+    def years(ys: Sequence[int]) -> str:
+        span = "" if not ys else str(ys[0]) if len(ys) == 1 else f"{ys[0]}–{ys[-1]}"
+        return ("năm " if vi else "years ") + span if span else ""
+
+    def parts(*items: str) -> str:
+        return "; ".join(i for i in items if i)
 
     if isinstance(obj, SchemeFamily):
         members = ", ".join(m.id for m in obj.members)
-        return f"<SchemeFamily {obj.id} ({obj.legal_basis.decision}) members: {members}>"
+        return parts(
+            f"{'họ bộ chỉ số' if vi else 'scheme family'} {obj.id} ({obj.legal_basis.decision})",
+            years(obj.years),
+            f"{len(obj.members)} {'bộ chỉ số thành viên' if vi else 'member(s)'}: {members}",
+        )
     if isinstance(obj, tuple):
-        return f"{len(obj)} known decision(s) not encoded"
+        return (
+            f"danh mục văn bản: {len(obj)} văn bản đã biết chưa mã hóa"
+            if vi
+            else f"{len(obj)} known decision(s) not encoded"
+        )
     if isinstance(obj, Applicability):
-        return f"<Applicability {len(obj.rules)} rule(s)>"
-    return repr(obj)
+        return (
+            f"danh sách không áp dụng: {len(obj.rules)} quy tắc"
+            if vi
+            else f"applicability: {len(obj.rules)} rule(s)"
+        )
+    if isinstance(obj, Methodology):
+        what = "bộ chỉ số chấm điểm" if vi else "scoring methodology"
+        nodes = f"{len(obj)} {'mục' if vi else 'nodes'}"
+        if obj.complete:
+            state = "đủ điểm tối đa" if vi else "complete"
+        else:
+            state = "chưa đủ điểm tối đa" if vi else "partial"
+    elif isinstance(obj, SurveyMethodology):
+        what = "bộ chỉ số khảo sát" if vi else "survey methodology"
+        nodes = f"{len(obj.items)} {'câu hỏi' if vi else 'items'}"
+        state = ""
+    else:  # pragma: no cover - load_any_file returns one of the kinds above
+        return str(obj)
+    return parts(f"{what} {obj.id} ({obj.legal_basis.decision})", years(obj.years), nodes, state)
 
 
 def read_inputs(paths: Sequence[str], *, methodology: Any | None = None) -> list[Assessment]:

@@ -9,7 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from .._safe import clean
-from .._text import present
+from .._text import period_label, present, status_text
 
 if TYPE_CHECKING:
     from ..analysis.gaps import GapReport
@@ -71,9 +71,10 @@ def card_table(card: ScoreCard, *, lang: str = "vi", depth: int | None = None) -
     g = card.group
     m = card.methodology
     unit = clean(card.unit, newlines=False)
-    period = clean(card.period or "", newlines=False)
+    # the period as officers write it in Vietnamese ("Quý III/2025"); as given in English
+    period = clean(period_label(card.period) if lang == "vi" else card.period or "", newlines=False)
     if lang == "vi":
-        title = f"Đơn vị: {unit or '(không tên)'}" + (f" — kỳ {period}" if period else "")
+        title = f"Đơn vị: {unit or '(không tên)'}" + (f" — {period}" if period else "")
         title += f"\nBộ chỉ số: {m.title.vi} [{m.id}]"
         p = partial(present, decimals=d, lang="vi")
         total = f"TỔNG: {p(card.points)}/{p(card.max_points)} điểm — chỉ số {p(card.index)}%" + (
@@ -103,7 +104,8 @@ def card_table(card: ScoreCard, *, lang: str = "vi", depth: int | None = None) -
             extra.append(f"Bounds applied at: {', '.join(c or 'TOTAL' for c in card.clamped)}")
     if m.status != "confirmed" or m.detail != "full":
         extra.append(
-            f"Trạng thái số liệu của bộ chỉ số: {m.status}; mức chi tiết: {m.detail}"
+            f"Trạng thái số liệu của bộ chỉ số: {status_text(m.status)}; "
+            f"mức chi tiết: {status_text(m.detail)}"
             if lang == "vi"
             else f"Methodology status: {m.status}; detail: {m.detail}"
         )

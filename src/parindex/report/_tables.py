@@ -5,6 +5,7 @@ when the section has nothing to show.
 
 from __future__ import annotations
 
+from .._text import group_text, period_label
 from .model import COLUMNS, Report, Table
 
 __all__ = [
@@ -12,22 +13,39 @@ __all__ = [
     "cut_table",
     "domain_table",
     "gap_table",
+    "group_cell",
+    "period_cell",
     "period_table",
     "summary_table",
     "unit_table",
 ]
 
 
+def period_cell(rep: Report) -> str:
+    """The card's period in the summary: as officers write it in Vietnamese ("Quý III/2025"),
+    as given in English."""
+    period = rep.card.period
+    return (period_label(period) if rep.lang == "vi" else period) or "—"
+
+
+def group_cell(rep: Report) -> str:
+    """The card's group in the summary: the grouping's label in Vietnamese ("Nhóm B" without
+    one), the code in English."""
+    g = rep.card.group
+    if g is None:
+        return "—"
+    return group_text(g.code, g.label) if rep.lang == "vi" else g.code
+
+
 def summary_table(rep: Report) -> Table:
     w, n, card = rep.words, rep.num, rep.card
-    g = card.group
     rows: list[tuple[str, ...]] = [
         (w["unit"], card.unit),
-        (w["period"], card.period or "—"),
+        (w["period"], period_cell(rep)),
         (w["methodology"], f"{card.methodology.title.text(rep.lang)} ({card.methodology.id})"),
         (w["points"], f"{n(card.points)} / {n(card.max_points)}"),
         (w["index"], n(card.index)),
-        (w["group"], g.code if g else "—"),
+        (w["group"], group_cell(rep)),
         (w["lost"], n(rep.gaps.total_lost)),
     ]
     if rep.place is not None and rep.ranking is not None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import attrs
 
+from .._text import group_text, period_label
 from ..analysis.rank import Ranking, rank
 from ..analysis.responsibility import ResponsibilityMap
 from ..card import ScoreCard
@@ -90,7 +91,10 @@ class AllUnitsReport:
             head += [w["previous_place"], w["place_change"], w["index_change"]]
         rows = []
         for r in self.ranking:
-            row = [str(r.place or "—"), r.unit, n(r.points), n(r.index), r.group_code or "—"]
+            group = r.group_code or "—"
+            if r.group is not None and self.lang == "vi":
+                group = group_text(r.group.code, r.group.label)
+            row = [str(r.place or "—"), r.unit, n(r.points), n(r.index), group]
             if with_previous:
                 pc, ic = r.place_change, r.index_change
                 row += [
@@ -176,7 +180,10 @@ class AllUnitsReport:
                     w["methodology"],
                     f"{card.methodology.title.text(self.lang)} ({card.methodology.id})",
                 ),
-                (w["period"], card.period or "—"),
+                (
+                    w["period"],
+                    (period_label(card.period) if self.lang == "vi" else card.period) or "—",
+                ),
                 (w["units"], str(len(self.reports))),
             ],
             frozenset(),

@@ -9,6 +9,7 @@ from .._safe import html_text
 from .._write import write_text
 from ..render.rows import change_rows
 from ..render.svg import bar_chart, change_chart, pareto_chart
+from ._tables import group_cell, period_cell
 from .model import COLUMNS, Report, SectionedReport, register_format
 
 __all__ = ["render_all_html", "render_html"]
@@ -54,18 +55,17 @@ def render_html(rep: Report) -> str:
     n = rep.num
     card = rep.card
     cols = COLUMNS[rep.lang]
-    g = card.group
     body: list[str] = [f"<h1>{_e(rep.heading)}</h1>"]
     summary = [
         [(w["unit"], False), (card.unit, False)],
-        [(w["period"], False), (card.period or "—", False)],
+        [(w["period"], False), (period_cell(rep), False)],
         [
             (w["methodology"], False),
             (f"{card.methodology.title.text(rep.lang)} ({card.methodology.id})", False),
         ],
         [(w["points"], False), (f"{n(card.points)} / {n(card.max_points)}", True)],
         [(w["index"], False), (n(card.index), True)],
-        [(w["group"], False), (g.code if g else "—", False)],
+        [(w["group"], False), (group_cell(rep), False)],
         [(w["lost"], False), (n(rep.gaps.total_lost), True)],
     ]
     if rep.place is not None and rep.ranking is not None:

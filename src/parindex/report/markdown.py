@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .._safe import markdown_text
 from .._write import write_text
-from ._tables import period_table
+from ._tables import group_cell, period_cell, period_table
 from .model import COLUMNS, Report, SectionedReport, register_format
 
 __all__ = ["render_all_markdown", "render_markdown"]
@@ -27,14 +27,13 @@ def render_markdown(rep: Report) -> str:
     n = rep.num
     card = rep.card
     lines = [f"# {markdown_text(rep.heading)}", ""]
-    g = card.group
     summary = [
         [w["unit"], card.unit],
-        [w["period"], card.period or "—"],
+        [w["period"], period_cell(rep)],
         [w["methodology"], f"{card.methodology.title.text(rep.lang)} ({card.methodology.id})"],
         [w["points"], f"{n(card.points)} / {n(card.max_points)}"],
         [w["index"], n(card.index)],
-        [w["group"], g.code if g else "—"],
+        [w["group"], group_cell(rep)],
         [w["lost"], n(rep.gaps.total_lost)],
     ]
     if rep.place is not None and rep.ranking is not None:
