@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .._safe import markdown_text
 from .._write import write_text
-from ._tables import group_cell, period_cell, period_table
+from ._tables import domain_table, gap_table, group_cell, period_cell, period_table
 from .model import COLUMNS, Report, SectionedReport, register_format
 
 __all__ = ["render_all_markdown", "render_markdown"]
@@ -42,63 +42,16 @@ def render_markdown(rep: Report) -> str:
     lines += [f"## {w['summary']}", "", *_table([w["item"], w["value"]], summary), ""]
 
     lines += [f"## {w['domains']}", ""]
-    lines += _table(
-        [
-            COLUMNS[rep.lang][0],
-            COLUMNS[rep.lang][1],
-            COLUMNS[rep.lang][2],
-            COLUMNS[rep.lang][5],
-            COLUMNS[rep.lang][6],
-            w["lost_col"],
-        ],
-        [
-            [
-                r.code,
-                r.node.label.text(rep.lang),
-                n(r.adjusted_max),
-                n(r.points),
-                n(r.index),
-                n(r.lost),
-            ]
-            for r in card.domains
-        ],
-    )
+    domains = domain_table(rep)  # the same tables as the Word report (report/_tables.py)
+    lines += _table(domains.head, [list(r) for r in domains.rows])
     lines.append("")
 
     lines += [f"## {w['gaps']}", ""]
-    if not len(rep.gaps):
+    lost = gap_table(rep)
+    if lost is None:
         lines += [w["none"], ""]
     else:
-        rows = []
-        for i, gp in enumerate(rep.gaps, start=1):
-            casc = "; ".join(f"{c.unit} {c.code}: {n(c.points)}/{n(c.max)}" for c in gp.cascade)
-            rows.append(
-                [
-                    str(i),
-                    gp.code,
-                    gp.label(rep.lang),
-                    n(gp.max),
-                    n(gp.points),
-                    n(gp.lost),
-                    gp.cause(rep.lang),
-                    rep.responsible(gp.code) or "—",
-                    gp.remedy(rep.lang) + (f" [{w['cascade']}: {casc}]" if casc else ""),
-                ]
-            )
-        lines += _table(
-            [
-                "#",
-                COLUMNS[rep.lang][0],
-                COLUMNS[rep.lang][1],
-                COLUMNS[rep.lang][2],
-                COLUMNS[rep.lang][5],
-                w["lost_col"],
-                COLUMNS[rep.lang][7],
-                COLUMNS[rep.lang][8],
-                COLUMNS[rep.lang][9],
-            ],
-            rows,
-        )
+        lines += _table(lost.head, [list(r) for r in lost.rows])
         lines.append("")
 
     units = rep.gaps.by_unit()
